@@ -18,6 +18,10 @@ def analyse_documents(documents: Iterable[Document]) -> Iterator[Analysis]:
     component = nlp.get_pipe("saywho")
     pending = list(documents) if not isinstance(documents, list) else documents
     for document, doc in zip(pending, parse(nlp, (d.text for d in pending))):
+        if any(w.code == "not_english" for w in document.warnings):
+            # Rules made for English would invent quotes in another language (see reading.py).
+            yield Analysis(document=document, warnings=list(document.warnings))
+            continue
         doc._.published = document.published
         component(doc)
         warnings = list(document.warnings) + list(doc._.warnings)

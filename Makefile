@@ -3,11 +3,14 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Only the folders a checkout has: an empty one (training/ before its script lands) is not in git.
+LINTED := $(wildcard src tests training benchmarks)
 
 .PHONY: demo test lint bench train install clean
 
+# A venv is (re)made unless it has pip: one cut short holds python alone.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -15,8 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests training benchmarks
-	$(BIN)/ruff format --check src tests training benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 test: lint
 	$(BIN)/pytest -q

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
 from saywho.model import Content, Cue, Quote
 from saywho.times import attach_times, parse_published, resolve
@@ -283,6 +284,35 @@ def test_extractors_content_fragments_exclude_a_time_even_where_the_parse_attach
     text = "He said on Monday that the talks had failed."
     assert time_of(nlp, text, "the talks had failed", "said").text == "on Monday"
     assert time_of(nlp, text, "on Monday that the talks had failed", "said") is None
+
+
+def test_time_word_the_model_did_not_tag(nlp) -> None:
+    # A hand-made parse with no entities: the weekday is known by its name, and the expression
+    # stops at it rather than taking the clause hanging off it.
+    words = [
+        "He",
+        "said",
+        "on",
+        "Monday",
+        ",",
+        "when",
+        "talks",
+        "collapsed",
+        ",",
+        "that",
+        "it",
+        "was",
+        "over",
+        ".",
+    ]
+    heads = [1, 1, 1, 2, 3, 7, 7, 3, 1, 11, 11, 1, 11, 1]
+    deps = ["nsubj", "ROOT", "prep", "pobj", "punct", "advmod", "nsubj", "relcl"]
+    deps += ["punct", "mark", "nsubj", "ccomp", "acomp", "punct"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    text = doc.text
+    quote = quote_of(text, "it was over", "said")
+    attach_times(doc, [quote], "2022-05-20")
+    assert (quote.time.text, quote.time.value) == ("on Monday", "2022-05-16")
 
 
 def test_time_of_another_event_is_not_taken(nlp) -> None:

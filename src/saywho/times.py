@@ -364,7 +364,7 @@ def _temporal(token: Token) -> bool:
 
 def _expression(doc: Doc, first: Token, head: Token) -> Span:
     """From `first` (a preposition, or the head itself) to the end of the head's DATE/TIME entity,
-    else of its own subtree: "on Monday", "Earlier this week", "last month"."""
+    else to the head itself: "on Monday", "Earlier this week", "last month"."""
     if head.ent_type_ in ("DATE", "TIME"):
         ent_start, end = head.i, head.i + 1
         while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
@@ -373,5 +373,6 @@ def _expression(doc: Doc, first: Token, head: Token) -> Span:
             end += 1
         start = min(first.i, ent_start)
     else:
-        start, end = min(first.i, head.left_edge.i), head.right_edge.i + 1
+        # The word and its modifiers ("last Monday"), not a clause after it ("..., when talks failed").
+        start, end = min(first.i, head.left_edge.i), head.i + 1
     return doc[start:end]

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from saywho import analyse_documents
-from saywho.attribution import Attribution
 from saywho.model import Document
 from saywho.reading import ReadError, is_english, parse_date, read_input, read_inputs
 
@@ -386,24 +385,6 @@ def test_article_not_in_english_is_read_with_a_warning(tmp_path: Path, text: str
     [doc] = read(path)
     assert doc.text == text
     assert codes(doc) == ["not_english"]
-
-
-def fake_extract(doc) -> list[Attribution]:
-    """A stand-in extractor that always finds the first sentence quoted by its first token."""
-    first = next(iter(doc.sents))
-    return [Attribution(type="direct", fragments=[(first.start_char, first.end_char)], source=doc[0:1])]
-
-
-def test_no_quotes_are_invented_for_an_article_not_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("saywho.attribution.extract.extract", fake_extract)
-    english, french = documents(
-        list(read_input("-", stdin=io.BytesIO(ENGLISH.encode())))
-        + list(read_input("-", stdin=io.BytesIO(FRENCH.encode())))
-    )
-    found = list(analyse_documents([english, french]))
-    assert len(found[0].quotes) == 1  # the stand-in does find quotes in English
-    assert found[1].quotes == []
-    assert [w.code for w in found[1].warnings] == ["not_english"]
 
 
 # --- long texts through the analysis --------------------------------------------------------------

@@ -11,6 +11,7 @@ explicit dates ("March 3, 2021") go to dateparser.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc, Span, Token
@@ -309,7 +310,7 @@ def governed_time(doc: Doc, quote: Quote) -> Span | None:
     return None
 
 
-def _hosts(cue: Token, quoted) -> list[Token]:
+def _hosts(cue: Token, quoted: Callable[[Token], bool]) -> list[Token]:
     """The cue, then the verbs a participial or infinitival cue hangs off ("Putin thanked ...,
     saying", "went on to say"), at most two levels up."""
     hosts, token = [cue], cue
@@ -317,7 +318,7 @@ def _hosts(cue: Token, quoted) -> list[Token]:
         head = token.head
         if (
             token.dep_ not in CLIMB_DEPS
-            or head is token
+            or head.i == token.i
             or head.pos_ not in ("VERB", "AUX")
             or quoted(head)
             or any(c.dep_ == "mark" for c in token.children)  # "after he said": another event's clause

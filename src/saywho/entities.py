@@ -1,18 +1,594 @@
-"""The people, organisations, places and groups of one article."""
+"""The people, organisations, places and groups of one article.
+
+Named mentions come from spaCy's NER, from the attributions' sources, and from later bare uses of a
+name already seen that NER missed. They are grouped within the article ("Vladimir Putin", "Putin",
+"Putin’s"), typed (spaCy's label where the article agrees with itself, the first-name list and the
+metonym table where it does not), and given titles, a gender and, for a metonym, the state it
+stands for. Sources that are descriptions become ORG or GROUP entities ("the Ukrainian army").
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
 from saywho.model import Entity
 
+LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
+# Honorifics: not part of a name, and they state a gender.
+HONORIFICS = {
+    "mr": "male",
+    "mrs": "female",
+    "ms": "female",
+    "miss": "female",
+    "sir": "male",
+    "dame": "female",
+    "lord": "male",
+    "lady": "female",
+    "madam": "female",
+    "dr": None,
+    "prof": None,
+}
+POSSESSIVE = {"'s", "’s", "'", "’"}
+# Head nouns of a description that carries what someone else said: the speaker is the name inside.
+CARRIERS = {
+    "information", "data", "report", "statement", "figure", "estimate", "intelligence", "analysis",
+    "study", "survey", "poll", "document", "record", "assessment", "finding", "account", "footage",
+    "release", "filing", "testimony", "transcript", "letter", "tweet", "post", "message", "memo",
+}  # fmt: skip
+# Head nouns that make a description an organisation.
+ORG_WORDS = {
+    "army", "military", "navy", "force", "police", "agency", "ministry", "government", "administration",
+    "department", "office", "council", "committee", "commission", "court", "parliament", "congress",
+    "senate", "party", "company", "firm", "bank", "newspaper", "broadcaster", "network", "union",
+    "campaign", "embassy", "regime", "authority", "service", "bureau", "institute", "university",
+    "organisation", "organization", "group", "foundation", "association", "federation", "alliance",
+    "coalition", "cabinet", "kremlin", "prosecutor's", "legion", "regiment", "battalion", "brigade",
+    "unit", "team", "club", "channel", "outlet", "magazine", "website", "corporation", "board",
+}  # fmt: skip
+# Singular heads that still name a collective.
+COLLECTIVE_WORDS = {
+    "resistance",
+    "opposition",
+    "movement",
+    "public",
+    "community",
+    "crowd",
+    "family",
+    "majority",
+}
+# Descriptions of anonymous speakers: nobody the article lets us name.
+ANONYMOUS_WORDS = {
+    "source", "official", "person", "people", "aide", "insider", "diplomat", "expert", "analyst",
+    "observer", "witness", "someone", "spokesman", "spokeswoman", "spokesperson", "representative",
+    "one", "man", "woman", "resident", "staffer", "adviser", "advisor",
+}  # fmt: skip
+PERSON_PRONOUNS = {
+    "he": "male", "him": "male", "his": "male", "himself": "male",
+    "she": "female", "her": "female", "hers": "female", "herself": "female",
+}  # fmt: skip
+OPEN_QUOTES, CLOSE_QUOTES = "“‘«", "”’»"
+
+
+# --- data files ---------------------------------------------------------------------------------
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    text = resources.files("saywho").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """First name (casefolded) -> "male" / "female", for names that are not shared."""
+    out = {}
+    for name, g in _data_lines("first_names.tsv") + _data_lines("first_names_extra.tsv"):
+        out[name.casefold()] = "male" if g == "m" else "female"
+    return out
+
+
+@dataclass(frozen=True)
+class Metonym:
+    form: str
+    kind: str  # capital | seat | alias
+    state: str
+    state_type: str
+
+
+@lru_cache(maxsize=1)
+def metonyms() -> dict[str, Metonym]:
+    """Casefolded form -> what it stands for (see data/metonyms.tsv)."""
+    return {row[0].casefold(): Metonym(*row) for row in _data_lines("metonyms.tsv")}
+
+
+# --- spans: trimming, names in a source ---------------------------------------------------------
+
+
+def _is_possessive(token: Token) -> bool:
+    return token.text in POSSESSIVE or token.tag_ == "POS"
+
+
+def _honorific(token: Token) -> bool:
+    return token.text.rstrip(".").casefold() in HONORIFICS and token.pos_ == "PROPN"
+
+
+def trim(span: Span) -> Span | None:
+    """The span without a leading determiner or honorific and without a trailing possessive or
+    punctuation: "the Kremlin’s" -> "Kremlin", "Mr. Obama" -> "Obama"."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].pos_ in ("DET", "PUNCT") or _honorific(doc[start])):
+        start += 1
+    while end > start and (_is_possessive(doc[end - 1]) or doc[end - 1].pos_ == "PUNCT"):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _key(span: Span) -> tuple[str, ...]:
+    return tuple(t.text.replace("’", "'").casefold() for t in span if not _is_possessive(t))
+
+
+def _text(span: Span) -> str:
+    """The span as written, whitespace runs (line breaks inside a name) made single spaces."""
+    return " ".join(span.text.split())
+
+
+def _ent_at(token: Token) -> Span | None:
+    if token.ent_iob_ in ("B", "I") and token.ent_type_ in LABELS:
+        doc = token.doc
+        start = token.i
+        while doc[start].ent_iob_ == "I":
+            start -= 1
+        end = token.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return doc[start:end]
+    return None
+
+
+def _proper_run(token: Token) -> Span:
+    """The run of proper nouns around `token` (a name spaCy's NER missed)."""
+    doc = token.doc
+    start, end = token.i, token.i + 1
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and not doc[start - 1].ent_type_:
+        start -= 1
+    while end < len(doc) and doc[end].pos_ == "PROPN" and not doc[end].ent_type_:
+        end += 1
+    return doc[start:end]
+
+
+@dataclass(frozen=True)
+class SourceHead:
+    """The words of a source mention that name who spoke."""
+
+    span: Span
+    kind: str  # name | pronoun | description
+    type: str | None = None  # for a description: ORG, GROUP, or None when nobody can be named
+
+
+def _name_in(token: Token) -> Span | None:
+    ent = _ent_at(token)
+    if ent is not None:
+        return trim(ent)
+    if token.pos_ == "PROPN" and not token.ent_type_ and not _honorific(token):
+        return trim(_proper_run(token))
+    return None
+
+
+def source_head(source: Span) -> SourceHead:
+    """What in a source mention names the speaker: a pronoun; the name the mention is built on
+    ("Belarussian opposition leader Svetlana Tikhanovskaya"); the name an information-carrier
+    holds ("information gathered by NATO surveillance aircraft" -> NATO); else the description's
+    core ("the Ukrainian army" -> ORG "Ukrainian army", "Belarus’s resistance" -> GROUP: a
+    possessive modifier is not the speaker)."""
+    root = source.root
+    if root.pos_ == "PRON" and len(source) <= 2:
+        return SourceHead(source[root.i - source.start : root.i - source.start + 1], "pronoun")
+    name = _name_in(root)
+    if name is not None:
+        return SourceHead(name, "name")
+    for child in root.children:  # "the opposition leader, Svetlana Tikhanovskaya"
+        if child.dep_ == "appos" and source.start <= child.i < source.end:
+            name = _name_in(child)
+            if name is not None:
+                return SourceHead(name, "name")
+    if root.lemma_.casefold() in CARRIERS:
+        for ent in source.ents:
+            if ent.label_ in ("ORG", "PERSON", "GPE", "NORP") and trim(ent) is not None:
+                return SourceHead(trim(ent), "name")
+    start = max(root.left_edge.i, source.start)
+    while start < root.i and source.doc[start].pos_ in ("DET", "PUNCT"):
+        start += 1
+    core = source.doc[start : root.i + 1]
+    return SourceHead(core, "description", _description_type(root))
+
+
+def _description_type(head: Token) -> str | None:
+    lemma = head.lemma_.casefold()
+    if lemma in ANONYMOUS_WORDS or head.text.casefold() in ANONYMOUS_WORDS:
+        return None
+    if lemma in ORG_WORDS:
+        return "ORG"
+    if lemma in COLLECTIVE_WORDS or head.tag_ in ("NNS", "NNPS"):
+        return "GROUP"
+    return None
+
+
+def quoted_mask(doc: Doc) -> list[bool]:
+    """For each token, whether it stands between quotation marks (within one paragraph)."""
+    mask, inside = [False] * len(doc), False
+    for token in doc:
+        text = token.text
+        if "\n" in token.whitespace_ or "\n" in text:
+            mask[token.i], inside = inside, False
+            continue
+        if text in OPEN_QUOTES or (text == '"' and not inside):
+            inside = True
+        elif text in CLOSE_QUOTES or text == '"':
+            mask[token.i], inside = True, False
+            continue
+        mask[token.i] = inside
+    return mask
+
+
+# --- grouping mentions --------------------------------------------------------------------------
+
+
+@dataclass
+class _Mention:
+    span: Span
+    label: str | None  # spaCy's label; None for a source or a name NER missed
+    key: tuple[str, ...]
+    honorific: str | None = None  # gender an honorific before the name gives ("" for none stated)
+    article: bool = False  # written with "the" before it
+
+
+@dataclass
+class _Cluster:
+    mentions: list[_Mention] = field(default_factory=list)
+    type: str | None = None  # fixed for metonyms and states
+    metonym: Metonym | None = None  # what a capital or seat of power stands for
+    state: str | None = None  # the state's own name, for a state however it is written
+
+    def add(self, m: _Mention) -> None:
+        self.mentions.append(m)
+
+
+def _mention(span: Span, label: str | None) -> _Mention | None:
+    trimmed = trim(span)
+    if trimmed is None:
+        return None
+    doc = span.doc
+    before = doc[trimmed.start - 1] if trimmed.start > 0 else None
+    honorific = None
+    if before is not None and _honorific(before):
+        honorific = HONORIFICS[before.text.rstrip(".").casefold()] or ""
+    article = before is not None and before.lower_ == "the"
+    return _Mention(trimmed, label, _key(trimmed), honorific, article)
+
+
+def _collect(
+    doc: Doc, attributions: list[Attribution]
+) -> tuple[list[_Mention], list[tuple[SourceHead, Span]]]:
+    mentions: dict[tuple[int, int], _Mention] = {}
+    for ent in doc.ents:
+        if ent.label_ in LABELS:
+            m = _mention(ent, ent.label_)
+            if m is not None:
+                mentions.setdefault((m.span.start, m.span.end), m)
+    descriptions = []
+    for a in attributions:
+        if a.source is None:
+            continue
+        head = source_head(a.source)
+        if head.kind == "name":
+            m = _mention(head.span, None)
+            if m is not None and not any(t.ent_type_ in LABELS for t in m.span):
+                mentions.setdefault((m.span.start, m.span.end), m)
+        elif head.kind == "description" and head.type is not None:
+            descriptions.append((head, a.source))
+    named = sorted(mentions.values(), key=lambda m: m.span.start)
+    return named + _missed(doc, named), descriptions
+
+
+def _missed(doc: Doc, named: list[_Mention]) -> list[_Mention]:
+    """Later bare uses of a person's or organisation's name that NER did not label."""
+    covered = [False] * len(doc)
+    for m in named:
+        for i in range(m.span.start, m.span.end):
+            covered[i] = True
+    keys = set()
+    for m in named:
+        if m.label in ("PERSON", "ORG", None):
+            keys.add(m.key)
+            if len(m.key) > 1:
+                keys.add(m.key[-1:])
+    longest = max((len(k) for k in keys), default=0)
+    out = []
+    i = 0
+    while i < len(doc):
+        found = None
+        if not covered[i] and doc[i].pos_ == "PROPN":
+            for n in range(min(longest, len(doc) - i), 0, -1):
+                span = doc[i : i + n]
+                if not any(covered[i : i + n]) and _key(span) in keys:
+                    found = _mention(span, None)
+                    break
+        if found is not None:
+            out.append(found)
+            i = found.span.end
+        else:
+            i += 1
+    return out
+
+
+def _personish(m: _Mention) -> bool:
+    return m.label in ("PERSON", "ORG", None)
+
+
+def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
+    table = metonyms()
+    states = {m.state.casefold(): m for m in table.values()}
+    by_key: dict[tuple[str, ...], _Cluster] = {}
+    by_ends: dict[tuple[str, str], _Cluster] = {}  # a full name's first and last word
+    clusters: list[_Cluster] = []
+
+    def get(key: tuple[str, ...]) -> _Cluster:
+        if key not in by_key:
+            by_key[key] = _Cluster()
+            clusters.append(by_key[key])
+        return by_key[key]
+
+    surnames = {m.key[-1] for m in mentions if len(m.key) > 1 and m.label in ("PERSON", None)}
+    rest = []
+    for m in mentions:
+        joined = " ".join(m.key)
+        meto = table.get(joined) or states.get(joined)
+        if meto is not None and m.label != "PERSON" and m.key[-1] not in surnames:
+            if meto.kind == "alias" or joined == meto.state.casefold():
+                c = get(tuple(meto.state.casefold().split()))
+                c.state, c.type = meto.state, meto.state_type
+            else:
+                c = get(m.key)
+                c.metonym, c.type = meto, ("GPE" if meto.kind == "capital" else "ORG")
+            c.add(m)
+        elif len(m.key) > 1:
+            c = by_key.get(m.key)
+            if c is None and _personish(m):
+                c = by_ends.get((m.key[0], m.key[-1]))
+            c = c or get(m.key)
+            if _personish(m):
+                by_ends.setdefault((m.key[0], m.key[-1]), c)
+            by_key.setdefault(m.key, c)
+            c.add(m)
+        else:
+            rest.append(m)
+    # Bare names, in text order: a surname goes to the full name most recently seen, so that two
+    # people sharing it stay apart.
+    full = {id(c): c for c in clusters if any(len(m.key) > 1 and _personish(m) for m in c.mentions)}
+    for m in rest:
+        c = by_key.get(m.key)
+        if _personish(m) and (c is None or id(c) in full):
+            c = _full_name_for(m, list(full.values())) or c
+        c = c or get(m.key)
+        by_key.setdefault(m.key, c)
+        c.add(m)
+    return clusters
+
+
+def _full_name_for(m: _Mention, full: list[_Cluster]) -> _Cluster | None:
+    """The full name a bare surname (else first name) stands for: the one mentioned last before it,
+    else the first one after it."""
+    word = m.key[0]
+    for part in (-1, 0):
+        matches = [c for c in full if any(len(x.key) > 1 and x.key[part] == word for x in c.mentions)]
+        if matches:
+            pos = m.span.start_char
+
+            def latest(c: _Cluster, pos: int = pos) -> int:
+                return max((x.span.start_char for x in c.mentions if x.span.start_char <= pos), default=-1)
+
+            def first(c: _Cluster) -> int:
+                return min(x.span.start_char for x in c.mentions)
+
+            before = [c for c in matches if latest(c) >= 0]
+            return max(before, key=latest) if before else min(matches, key=first)
+    return None
+
+
+# --- what the text says of a cluster ------------------------------------------------------------
+
+
+def _title_before(span: Span) -> str | None:
+    """The title words written just before a name: "Russian President", "dissidents and
+    restaurateur" (not a determiner, a verb or another person's name)."""
+    doc = span.doc
+    i = span.start - 1
+    if i >= 0 and _honorific(doc[i]):
+        i -= 1
+    end = i + 1
+    if i < 0 or doc[i].pos_ not in ("NOUN", "PROPN") or doc[i].ent_type_ == "PERSON":
+        return None
+    while i >= 0 and span.start - i <= 8:
+        t = doc[i]
+        if t.ent_type_ == "PERSON" or _is_possessive(t) or "\n" in t.whitespace_:
+            break
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") or (t.text == "-" and not t.whitespace_):
+            i -= 1
+        elif t.pos_ == "CCONJ" and i > 0 and doc[i - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+            i -= 1
+        elif t.lower_ == "of" and i > 0 and doc[i - 1].is_title and doc[i + 1].is_title:
+            i -= 1  # "Secretary of State"
+        else:
+            break
+    start = i + 1
+    while start < end and doc[start].pos_ in ("CCONJ", "PUNCT"):
+        start += 1
+    return _text(doc[start:end]) if start < end else None
+
+
+def _appositions(span: Span) -> list[str]:
+    """Common-noun appositions of a name: "X, the mayor of Y," -> "mayor of Y"."""
+    out = []
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i >= span.end:
+            start, end = child.left_edge.i, child.right_edge.i + 1
+            while start < end and span.doc[start].pos_ in ("DET", "PUNCT"):
+                start += 1
+            while end > start and span.doc[end - 1].pos_ == "PUNCT":
+                end -= 1
+            if 0 < end - start <= 12:
+                out.append(_text(span.doc[start:end]))
+    return out
+
+
+def _cluster_type(c: _Cluster) -> str:
+    if c.type is not None:
+        return c.type
+    names = first_names()
+    labels = Counter(m.label for m in c.mentions if m.label)
+    full = [m for m in c.mentions if len(m.key) > 1]
+    if any(m.label == "PERSON" for m in full) or any(m.honorific is not None for m in c.mentions):
+        return "PERSON"
+    if any(m.key[0] in names and m.label in ("PERSON", "ORG", None) for m in full):
+        return "PERSON"  # a known first name: NER's ORG for "Vadim Prokopiev" is a slip
+    if not labels:
+        words = {t.lemma_.casefold() for m in c.mentions for t in m.span}
+        return "ORG" if words & ORG_WORDS else "PERSON"
+    return labels.most_common(1)[0][0]
+
+
+def _pronoun_gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool]) -> str | None:
+    """The gender that "he"/"his" or "she"/"her" after the person's name gives, when no other
+    person is named between the name and the pronoun (within the next sentence)."""
+    votes = Counter()
+    for m in c.mentions:
+        if quoted[m.span.start]:
+            continue
+        doc = m.span.doc
+        sent = m.span.sent
+        limit = sent.end
+        if limit < len(doc):
+            limit = doc[limit].sent.end
+        for i in range(m.span.end, limit):
+            other = owner[i]
+            if other is not None and other is not c and other.type == "PERSON":
+                break
+            g = PERSON_PRONOUNS.get(doc[i].lower_)
+            if g and not quoted[i] and doc[i].pos_ == "PRON":
+                votes[g] += 1
+                break
+    return votes.most_common(1)[0][0] if len(votes) == 1 else None
+
+
+def _gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool]) -> str | None:
+    stated = {m.honorific for m in c.mentions if m.honorific}
+    if len(stated) == 1:
+        return stated.pop()
+    names = first_names()
+    listed = {names[m.key[0]] for m in c.mentions if len(m.key) > 1 and m.key[0] in names}
+    if len(listed) == 1:
+        return listed.pop()  # the list wins over a pronoun that says otherwise
+    return _pronoun_gender(c, owner, quoted)
+
+
+def _canonical(c: _Cluster) -> str:
+    if c.state is not None:
+        return c.state
+    if c.metonym is not None and c.metonym.kind == "seat" and any(m.article for m in c.mentions):
+        return f"the {_text(c.mentions[0].span)}"  # a seat of power is named with its article
+    forms = [_text(m.span) for m in c.mentions]
+    return max(forms, key=lambda f: (len(f.split()), len(f), -forms.index(f)))
+
+
+def _aliases(c: _Cluster, name: str) -> list[str]:
+    out = []
+    for form in [name] + [_text(m.span) for m in c.mentions]:
+        if form not in out:
+            out.append(form)
+    return out
+
+
+# --- the entities -------------------------------------------------------------------------------
+
 
 def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
-    """Entities from the Doc's named entities and the attributions' sources."""
-    out: list[Entity] = []
-    for ent in doc.ents:
-        if ent.label_ in ("PERSON", "ORG", "GPE", "LOC", "NORP"):
-            out.append(Entity(id=f"e{len(out) + 1}", name=ent.text, type=ent.label_, aliases=[ent.text],
-                              mentions=[[ent.start_char, ent.end_char]]))
+    """Entities from the Doc's named entities and the attributions' sources, ids e1, e2, ... in
+    order of first mention."""
+    mentions, descriptions = _collect(doc, attributions)
+    clusters = _cluster(mentions)
+    owner: list[_Cluster | None] = [None] * len(doc)
+    for c in clusters:
+        c.type = _cluster_type(c)
+        for m in c.mentions:
+            for i in range(m.span.start, m.span.end):
+                owner[i] = c
+    quoted = quoted_mask(doc)
+
+    # (first mention, tie-break, Entity, metonym state)
+    made: list[tuple[int, int, Entity, Metonym | None]] = []
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.span.start)
+        name = _canonical(c)
+        ent = Entity(id="", name=name, type=c.type or "ORG", aliases=_aliases(c, name))
+        ent.mentions = [[m.span.start_char, m.span.end_char] for m in c.mentions]
+        if ent.type == "PERSON":
+            titles = []
+            for m in c.mentions:
+                for t in [_title_before(m.span), *_appositions(m.span)]:
+                    if t and t not in titles:
+                        titles.append(t)
+            ent.titles = titles
+            ent.gender = _gender(c, owner, quoted)
+        made.append((c.mentions[0].span.start_char, 0, ent, c.metonym))
+    made.extend(_description_entities(descriptions))
+    made.extend(_states(made))
+    made.sort(key=lambda x: (x[0], x[1]))
+    out = []
+    for i, (_, _, ent, _) in enumerate(made, 1):
+        ent.id = f"e{i}"
+        out.append(ent)
+    by_name = {e.name.casefold(): e for e in out if e.type in ("GPE", "ORG")}
+    for _, _, ent, meto in made:
+        if meto is not None:
+            state = by_name.get(meto.state.casefold())
+            ent.refers_to = state.id if state is not None else None
+    return out
+
+
+def _description_entities(descriptions: list[tuple[SourceHead, Span]]) -> list[tuple[int, int, Entity, None]]:
+    """ORG and GROUP entities for sources that describe rather than name the speaker."""
+    by_key: dict[tuple[str, str], Entity] = {}
+    out = []
+    for head, source in descriptions:
+        name = _text(head.span)
+        key = (head.type or "", name.casefold())
+        span = [head.span.start_char, head.span.end_char]
+        ent = by_key.get(key)
+        if ent is None:
+            ent = by_key[key] = Entity(id="", name=name, type=head.type or "GROUP", aliases=[name])
+            out.append((span[0], 0, ent, None))
+        before = head.span.start - 1
+        if before >= source.start and source.doc[before].pos_ == "DET":
+            written = _text(source.doc[before : head.span.end])
+            if written not in ent.aliases:
+                ent.aliases.append(written)
+        if span not in ent.mentions:
+            ent.mentions.append(span)
+    return out
+
+
+def _states(made: list[tuple[int, int, Entity, Metonym | None]]) -> list[tuple[int, int, Entity, None]]:
+    """The states that metonyms stand for and that the article never names itself."""
+    names = {ent.name.casefold() for _, _, ent, _ in made}
+    out = []
+    for start, _, _, meto in sorted(made, key=lambda x: x[0]):
+        if meto is not None and meto.state.casefold() not in names:
+            names.add(meto.state.casefold())
+            out.append((start, 1, Entity(id="", name=meto.state, type=meto.state_type), None))
     return out

@@ -1,0 +1,250 @@
+"""Resolving each attribution's speaker: names, descriptions, pronouns, continued quotes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from saywho.attribution import Attribution
+from saywho.attribution.speakers import to_quotes
+from saywho.entities import find_entities
+
+SEED = Path(__file__).parent / "fixtures" / "seed" / "belarus_volunteers"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from saywho.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+def parsed(nlp, text: str):
+    from saywho.nlp import parse
+
+    return next(parse(nlp, [text]))
+
+
+def find(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """Offsets of the nth whole-word occurrence of `needle`."""
+    found = list(re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", text))
+    return found[nth].start(), found[nth].end()
+
+
+def attribution(doc, content: str, source: str | None, nth: int = 0, **kw) -> Attribution:
+    """An Attribution built by hand: `content` and the `nth` occurrence of `source` in the text."""
+    start, end = find(doc.text, content)
+    span = doc.char_span(*find(doc.text, source, nth)) if source else None
+    return Attribution(type=kw.pop("type", "direct"), fragments=[(start, end)], source=span, **kw)
+
+
+def seed_document(nlp):
+    """The seed article, parsed exactly as read (nothing normalised), and its gold annotation."""
+    with open(f"{SEED}.txt", encoding="utf-8", newline="") as f:
+        doc = parsed(nlp, f.read())
+    return doc, json.loads(Path(f"{SEED}.gold.json").read_text(encoding="utf-8"))
+
+
+def seed_attributions(doc, gold: dict) -> list[Attribution]:
+    """The seed's gold quotes as Attributions; a quote without a speaker mention continues the last."""
+    out: list[Attribution] = []
+    for q in gold["quotes"]:
+        fragments = [tuple(f) for f in q.get("fragments", [[q["start"], q["end"]]])]
+        source = doc.char_span(q["speaker_start"], q["speaker_end"]) if "speaker_start" in q else None
+        follows = out[-1] if source is None and out else None
+        out.append(Attribution(type=q["type"], fragments=fragments, source=source, follows=follows))
+    return out
+
+
+def quotes_of(doc, attributions):
+    return to_quotes(doc, attributions, find_entities(doc, attributions))
+
+
+# ---------------------------------------------------------------- the seed article
+
+
+@pytest.fixture(scope="module")
+def seed(nlp):
+    doc, gold = seed_document(nlp)
+    attributions = seed_attributions(doc, gold)
+    entities = find_entities(doc, attributions)
+    return doc, gold, entities, to_quotes(doc, attributions, entities)
+
+
+def test_seed_speakers_resolve_to_the_gold_names(seed):
+    _, gold, _, quotes = seed
+    assert [q.speaker.name for q in quotes] == [g["speaker"] for g in gold["quotes"]]
+
+
+def test_seed_speaker_kinds_and_entities(seed):
+    _, gold, entities, quotes = seed
+    by_id = {e.id: e for e in entities}
+    for quote, g in zip(quotes, gold["quotes"], strict=True):
+        assert by_id[quote.speaker.entity].name == quote.speaker.name
+        assert quote.speaker.kind == g.get("speaker_kind", "person")
+
+
+def test_seed_mismatch_flag_only_on_the_he_for_tikhanovskaya(seed):
+    _, _, _, quotes = seed
+    flagged = [q for q in quotes if "pronoun_gender_mismatch" in q.flags]
+    assert [q.content.text[:26] for q in flagged] == ["Now they are defending Ukr"]
+    assert flagged[0].speaker.name == "Svetlana Tikhanovskaya"
+    assert flagged[0].speaker.mention.text == "he"
+
+
+def test_seed_mentions_are_the_words_as_written(seed):
+    _, _, _, quotes = seed
+    nato = quotes[6]
+    assert nato.speaker.mention.text == "information gathered by NATO surveillance aircraft"
+    assert nato.speaker.name == "NATO"
+    assert quotes[1].speaker.mention.text == "Prokopiev"
+    assert quotes[1].speaker.name == "Vadim Prokopiev"
+    # the continued quote: its speaker's name, no mention of its own, not unattributed
+    assert quotes[2].speaker.mention is None
+    assert quotes[2].speaker.entity == quotes[1].speaker.entity
+    assert "unattributed" not in quotes[2].flags
+    assert [q.id for q in quotes] == [f"q{i}" for i in range(1, 17)]
+
+
+# ---------------------------------------------------------------- hand-written articles
+
+
+def test_pronoun_goes_to_the_previous_quotes_speaker(nlp):
+    doc = parsed(
+        nlp,
+        "“We will win,” John Carter said. Reporters later asked Tom Baker about the vote.\n"
+        "“The talks went well,” he said.",
+    )
+    quotes = quotes_of(
+        doc, [attribution(doc, "We will win,", "John Carter"), attribution(doc, "The talks went well,", "he")]
+    )
+    assert quotes[1].speaker.name == "John Carter"
+    assert quotes[1].speaker.mention.text == "he"
+    assert quotes[1].flags == []
+
+
+def test_pronoun_goes_to_a_newer_named_subject(nlp):
+    doc = parsed(
+        nlp,
+        "“We will win,” John Carter said. Then Tom Baker took the stage.\n“The talks went well,” he said.",
+    )
+    quotes = quotes_of(
+        doc, [attribution(doc, "We will win,", "John Carter"), attribution(doc, "The talks went well,", "he")]
+    )
+    assert quotes[1].speaker.name == "Tom Baker"
+
+
+def test_pronoun_gender_chooses_between_recent_people(nlp):
+    doc = parsed(
+        nlp,
+        "“We will win,” John Carter said. Then Mary Evans took the stage.\n“The talks went well,” he said.",
+    )
+    quotes = quotes_of(
+        doc, [attribution(doc, "We will win,", "John Carter"), attribution(doc, "The talks went well,", "he")]
+    )
+    assert quotes[1].speaker.name == "John Carter"
+    assert quotes[1].flags == []
+
+
+def test_people_sharing_a_surname_are_kept_apart(nlp):
+    text = (
+        "Bill Clinton spoke first. “The economy is strong,” Clinton said. Hillary Clinton answered "
+        "him later. “We need more jobs,” Clinton said. “And better schools,” she said."
+    )
+    doc = parsed(nlp, text)
+    attributions = [
+        attribution(doc, "The economy is strong,", "Clinton", 1),
+        attribution(doc, "We need more jobs,", "Clinton", 3),
+        attribution(doc, "And better schools,", "she"),
+    ]
+    entities = find_entities(doc, attributions)
+    quotes = to_quotes(doc, attributions, entities)
+    assert [q.speaker.name for q in quotes] == ["Bill Clinton", "Hillary Clinton", "Hillary Clinton"]
+    assert quotes[0].speaker.entity != quotes[1].speaker.entity
+    clintons = {e.name: e for e in entities if e.name.endswith("Clinton")}
+    assert set(clintons) == {"Bill Clinton", "Hillary Clinton"}
+    assert clintons["Hillary Clinton"].gender == "female"
+    assert "pronoun_gender_mismatch" not in quotes[2].flags
+
+
+def test_organisation_speakers(nlp):
+    doc = parsed(
+        nlp,
+        "The Interior Ministry said the border would close. Trade will suffer, "
+        "according to the state news agency.",
+    )
+    attributions = [
+        attribution(doc, "the border would close", "The Interior Ministry", type="indirect"),
+        attribution(doc, "Trade will suffer", "the state news agency", type="according_to"),
+    ]
+    entities = find_entities(doc, attributions)
+    quotes = to_quotes(doc, attributions, entities)
+    assert [(q.speaker.name, q.speaker.kind) for q in quotes] == [
+        ("Interior Ministry", "organization"),
+        ("state news agency", "organization"),
+    ]
+    agency = next(e for e in entities if e.name == "state news agency")
+    assert agency.type == "ORG" and "the state news agency" in agency.aliases
+
+
+def test_group_speaker_and_an_anonymous_one(nlp):
+    doc = parsed(nlp, "Striking miners said the mine was unsafe. A source said the owners knew.")
+    attributions = [
+        attribution(doc, "the mine was unsafe", "Striking miners", type="indirect"),
+        attribution(doc, "the owners knew", "A source", type="indirect"),
+    ]
+    entities = find_entities(doc, attributions)
+    quotes = to_quotes(doc, attributions, entities)
+    assert (quotes[0].speaker.name, quotes[0].speaker.kind) == ("Striking miners", "group")
+    assert [e.type for e in entities if e.name == "Striking miners"] == ["GROUP"]
+    anonymous = quotes[1].speaker
+    assert (anonymous.name, anonymous.entity, anonymous.kind) == (None, None, "unknown")
+    assert anonymous.mention.text == "A source"
+    assert "unattributed" not in quotes[1].flags
+    assert not any("source" in e.name.casefold() for e in entities)
+
+
+def test_name_list_wins_over_a_wrong_pronoun(nlp):
+    doc = parsed(nlp, "Maria Sokolova, the mayor of Tver, spoke to reporters. “We are ready,” he said.")
+    attributions = [attribution(doc, "We are ready,", "he")]
+    entities = find_entities(doc, attributions)
+    quotes = to_quotes(doc, attributions, entities)
+    maria = next(e for e in entities if e.name == "Maria Sokolova")
+    assert maria.gender == "female"
+    assert "mayor of Tver" in maria.titles
+    assert quotes[0].speaker.name == "Maria Sokolova"
+    assert quotes[0].flags == ["pronoun_gender_mismatch"]
+
+
+def test_unattributed_and_unresolvable(nlp):
+    doc = parsed(nlp, "“Nothing will change.”\n“We are tired,” I said.")
+    quotes = quotes_of(
+        doc, [attribution(doc, "Nothing will change.", None), attribution(doc, "We are tired,", "I")]
+    )
+    assert quotes[0].speaker.name is None and quotes[0].flags == ["unattributed"]
+    assert quotes[1].speaker.name is None and quotes[1].speaker.mention.text == "I"
+
+
+def test_a_title_repeated_as_a_description_names_the_person(nlp):
+    doc = parsed(nlp, "Senator Jane Holloway opened the hearing. The senator said the bill would pass.")
+    quotes = quotes_of(doc, [attribution(doc, "the bill would pass", "The senator", type="indirect")])
+    assert quotes[0].speaker.name == "Jane Holloway"
+    assert quotes[0].speaker.mention.text == "The senator"
+
+
+def test_non_latin_names_do_not_crash(nlp):
+    text = "“Мы готовы,” сказал Владимир Зеленский. 习近平 said the talks were useful. عبد الله said nothing."
+    doc = parsed(nlp, text)
+    attributions = [
+        attribution(doc, "Мы готовы,", "Владимир Зеленский"),
+        attribution(doc, "the talks were useful", "习近平", type="indirect"),
+    ]
+    entities = find_entities(doc, attributions)
+    quotes = to_quotes(doc, attributions, entities)
+    assert quotes[0].speaker.name == "Владимир Зеленский"
+    assert quotes[0].speaker.kind == "person"
+    assert quotes[1].speaker.mention.text == "习近平"
+    assert quotes[1].speaker.name == "习近平"

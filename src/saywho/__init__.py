@@ -17,7 +17,7 @@ def analyse_documents(documents: Iterable[Document]) -> Iterator[Analysis]:
     nlp = load_pipeline()
     component = nlp.get_pipe("saywho")
     pending = list(documents) if not isinstance(documents, list) else documents
-    for document, doc in zip(pending, parse(nlp, (d.text for d in pending))):
+    for document, doc in zip(pending, parse(nlp, (d.text for d in pending)), strict=True):
         if any(w.code == "not_english" for w in document.warnings):
             # Rules made for English would invent quotes in another language (see reading.py).
             yield Analysis(document=document, warnings=list(document.warnings))

@@ -1,0 +1,96 @@
+"""The statistical part: a small CNN that gives each token a probability of being part of a
+SOURCE, a CUE or the CONTENT of an attribution, trained on PolNeAR train (training/train.py).
+
+It reads the parse (tags, dependencies, the head's lemma) besides the words, and sees the whole
+document at once: sentence boundaries do not stop it, as quotes cross them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy
+from spacy.attrs import DEP, HEAD, LEMMA, NORM, SHAPE, SUFFIX, TAG
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder
+from spacy.tokens import Doc
+from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, with_array
+
+ROLES = ("O", "SOURCE", "CUE", "CONTENT")
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "roles.bin"
+WIDTH, DEPTH, ROWS = 96, 4, 5000
+N_FEATURES = 10
+_MIX = numpy.uint64(0x9E3779B97F4A7C15)
+
+
+def _pair(a: numpy.ndarray, b: numpy.ndarray) -> numpy.ndarray:
+    """One hash for a pair of hashes (uint64 arithmetic wraps, as a hash should)."""
+    with numpy.errstate(over="ignore"):
+        return a * _MIX + b
+
+
+def features(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray:
+    """One row of hashed features per token. `quoted` marks tokens inside quotation marks (1) and
+    the marks themselves (2)."""
+    arr = doc.to_array([NORM, SUFFIX, SHAPE, TAG, DEP, LEMMA, HEAD]).astype(numpy.uint64)
+    n = len(doc)
+    heads = numpy.arange(n) + doc.to_array([HEAD]).astype(numpy.int64).ravel()
+    norm, suffix, shape, tag, dep, lemma = (arr[:, i] for i in range(6))
+    head_lemma = lemma[heads]
+    head_dep = dep[heads]
+    grand_lemma = lemma[heads[heads]]
+    q = numpy.zeros(n, dtype=numpy.uint64) if quoted is None else quoted.astype(numpy.uint64)
+    cols = [
+        norm,
+        suffix,
+        shape,
+        tag,
+        dep,
+        _pair(dep, head_lemma),
+        _pair(head_dep, grand_lemma),
+        lemma,
+        _pair(q, tag),
+        _pair(dep, _pair(head_dep, tag)),
+    ]
+    return numpy.ascontiguousarray(numpy.stack(cols, axis=1))
+
+
+def build_model() -> Model:
+    embed = concatenate(*[HashEmbed(WIDTH, ROWS, column=i, seed=i + 7) for i in range(N_FEATURES)])
+    return chain(
+        with_array(chain(embed, Maxout(WIDTH, WIDTH * N_FEATURES, nP=3, dropout=0.1, normalize=True))),
+        MaxoutWindowEncoder(width=WIDTH, window_size=1, maxout_pieces=3, depth=DEPTH),
+        with_array(Softmax(len(ROLES), WIDTH)),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model | None:
+    """The shipped model, or None when the package carries none (rules only)."""
+    if not MODEL_PATH.exists():
+        return None
+    model = build_model()
+    model.initialize(X=[numpy.zeros((1, N_FEATURES), dtype=numpy.uint64)])
+    return model.from_bytes(MODEL_PATH.read_bytes())
+
+
+def predict(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray | None:
+    """Role probabilities, one row per token (columns as ROLES), or None without a model."""
+    model = load_model()
+    if model is None or len(doc) == 0:
+        return None
+    return model.predict([features(doc, quoted)])[0]
+
+
+def quote_state(doc: Doc, spans: list[tuple[int, int, int, int]]) -> numpy.ndarray:
+    """Per token: 1 inside a quotation, 2 a quotation mark, 0 elsewhere (spans from direct.quoted_spans)."""
+    state = numpy.zeros(len(doc), dtype=numpy.uint64)
+    if not spans:
+        return state
+    starts = numpy.array([t.idx for t in doc])
+    for open_s, s, e, close_e in spans:
+        lo, hi = numpy.searchsorted(starts, [open_s, close_e])
+        state[lo:hi] = 2
+        lo, hi = numpy.searchsorted(starts, [s, e])
+        state[lo:hi] = 1
+    return state

@@ -248,3 +248,41 @@ def test_non_latin_names_do_not_crash(nlp):
     assert quotes[0].speaker.kind == "person"
     assert quotes[1].speaker.mention.text == "习近平"
     assert quotes[1].speaker.name == "习近平"
+
+
+def test_descriptions_that_point_at_a_named_entity(nlp):
+    text = (
+        "The International Monetary Fund cut its forecast. Growth will slow, the fund said. "
+        "The city of Phoenix said the roads were open."
+    )
+    doc = parsed(nlp, text)
+    quotes = quotes_of(
+        doc,
+        [
+            attribution(doc, "Growth will slow", "the fund", type="indirect"),
+            attribution(doc, "the roads were open", "The city of Phoenix", type="indirect"),
+        ],
+    )
+    assert [q.speaker.name for q in quotes] == ["International Monetary Fund", "Phoenix"]
+
+
+def test_collectives_and_indefinite_members(nlp):
+    doc = parsed(
+        nlp, "Small groups of protesters said the vote was rigged. One Republican said the bill was dead."
+    )
+    quotes = quotes_of(
+        doc,
+        [
+            attribution(doc, "the vote was rigged", "Small groups of protesters", type="indirect"),
+            attribution(doc, "the bill was dead", "One Republican", type="indirect"),
+        ],
+    )
+    assert (quotes[0].speaker.name, quotes[0].speaker.kind) == ("Small groups of protesters", "group")
+    assert (quotes[1].speaker.name, quotes[1].speaker.kind) == (None, "unknown")
+
+
+def test_an_honorific_keeps_a_surname_from_the_wrong_person(nlp):
+    doc = parsed(nlp, "Barack Obama and Michelle Obama arrived. Mr. Obama said the talks would go on.")
+    quotes = quotes_of(doc, [attribution(doc, "the talks would go on", "Mr. Obama", type="indirect")])
+    assert quotes[0].speaker.name == "Barack Obama"
+    assert quotes[0].speaker.mention.text == "Mr. Obama"

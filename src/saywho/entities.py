@@ -34,12 +34,36 @@ HONORIFICS = {
     "dr": None,
     "prof": None,
 }
+# Abbreviated titles: not part of a name, and "the senator" may repeat one.
+TITLE_ABBREVIATIONS = {
+    "sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "pres": "president",
+    "sec": "secretary", "atty": "attorney", "lt": "lieutenant", "col": "colonel", "capt": "captain",
+    "sgt": "sergeant", "amb": "ambassador", "adm": "admiral", "maj": "major", "cmdr": "commander",
+}  # fmt: skip
 POSSESSIVE = {"'s", "’s", "'", "’"}
+DEFINITE = {"the", "this", "that", "these", "those"}
+# Heads of "small groups of protesters", "a handful of senators": the collective includes the "of".
+QUANTITY_WORDS = {
+    "group",
+    "number",
+    "crowd",
+    "pair",
+    "dozen",
+    "hundred",
+    "thousand",
+    "handful",
+    "couple",
+    "band",
+}
+INDEFINITE = {"a", "an", "one", "another", "some"}
+# Head nouns of "the city of Phoenix": the place is the name after "of".
+PLACE_WORDS = {"city", "town", "state", "country", "county", "province", "republic", "kingdom", "village"}
 # Head nouns of a description that carries what someone else said: the speaker is the name inside.
 CARRIERS = {
     "information", "data", "report", "statement", "figure", "estimate", "intelligence", "analysis",
     "study", "survey", "poll", "document", "record", "assessment", "finding", "account", "footage",
     "release", "filing", "testimony", "transcript", "letter", "tweet", "post", "message", "memo",
+    "ad", "advertisement", "commercial", "video", "book", "article", "research", "paper", "ruling",
 }  # fmt: skip
 # Head nouns that make a description an organisation.
 ORG_WORDS = {
@@ -49,7 +73,8 @@ ORG_WORDS = {
     "campaign", "embassy", "regime", "authority", "service", "bureau", "institute", "university",
     "organisation", "organization", "group", "foundation", "association", "federation", "alliance",
     "coalition", "cabinet", "kremlin", "prosecutor's", "legion", "regiment", "battalion", "brigade",
-    "unit", "team", "club", "channel", "outlet", "magazine", "website", "corporation", "board",
+    "unit", "team", "club", "channel", "outlet", "magazine", "website", "corporation", "board", "fund",
+    "news", "times", "journal", "herald", "tribune", "press", "gazette", "telegraph", "inc", "corp",
 }  # fmt: skip
 # Singular heads that still name a collective.
 COLLECTIVE_WORDS = {
@@ -117,12 +142,25 @@ def _honorific(token: Token) -> bool:
     return token.text.rstrip(".").casefold() in HONORIFICS and token.pos_ == "PROPN"
 
 
+def _title_word(token: Token) -> bool:
+    """An abbreviated title ("Sen.", "Gov."), which NER may take into the name."""
+    return token.text.rstrip(".").casefold() in TITLE_ABBREVIATIONS and token.pos_ == "PROPN"
+
+
+def title_head(title: str) -> str:
+    """A title's last word, written out: "Sen." -> "senator", "opposition leader" -> "leader"."""
+    word = title.split()[-1].rstrip(".").casefold()
+    return TITLE_ABBREVIATIONS.get(word, word)
+
+
 def trim(span: Span) -> Span | None:
-    """The span without a leading determiner or honorific and without a trailing possessive or
-    punctuation: "the Kremlin’s" -> "Kremlin", "Mr. Obama" -> "Obama"."""
+    """The span without a leading determiner, honorific or abbreviated title and without a trailing
+    possessive or punctuation: "the Kremlin’s" -> "Kremlin", "Mr. Obama" -> "Obama"."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].pos_ in ("DET", "PUNCT") or _honorific(doc[start])):
+    while start < end and (
+        doc[start].pos_ in ("DET", "PUNCT") or _honorific(doc[start]) or _title_word(doc[start])
+    ):
         start += 1
     while end > start and (_is_possessive(doc[end - 1]) or doc[end - 1].pos_ == "PUNCT"):
         end -= 1
@@ -175,37 +213,63 @@ def _name_in(token: Token) -> Span | None:
     ent = _ent_at(token)
     if ent is not None:
         return trim(ent)
-    if token.pos_ == "PROPN" and not token.ent_type_ and not _honorific(token):
+    if token.ent_type_ or _honorific(token):
+        return None
+    if token.pos_ == "PROPN" or (token.is_title and _named_elsewhere(token)):
         return trim(_proper_run(token))
     return None
+
+
+def _named_elsewhere(token: Token) -> bool:
+    """A capitalised word the tagger took for a common noun ("Trump" opening a sentence) that NER
+    labels as a name elsewhere in the article."""
+    return any(e.label_ in ("PERSON", "ORG") and e[-1].text == token.text for e in token.doc.ents)
 
 
 def source_head(source: Span) -> SourceHead:
     """What in a source mention names the speaker: a pronoun; the name the mention is built on
     ("Belarussian opposition leader Svetlana Tikhanovskaya"); the name an information-carrier
-    holds ("information gathered by NATO surveillance aircraft" -> NATO); else the description's
-    core ("the Ukrainian army" -> ORG "Ukrainian army", "Belarus’s resistance" -> GROUP: a
-    possessive modifier is not the speaker)."""
-    root = source.root
-    if root.pos_ == "PRON" and len(source) <= 2:
-        return SourceHead(source[root.i - source.start : root.i - source.start + 1], "pronoun")
+    holds ("information gathered by NATO surveillance aircraft" -> NATO) or a place-word names
+    ("the city of Phoenix"); else the description's core ("the Ukrainian army" -> ORG "Ukrainian
+    army", "Belarus’s resistance" -> GROUP: a possessive modifier is not the speaker)."""
+    core = trim(source) or source
+    root = core.root
+    if root.pos_ == "PRON" and len(core) <= 2:
+        return SourceHead(core[root.i - core.start : root.i - core.start + 1], "pronoun")
     name = _name_in(root)
+    if name is not None and _one_of(name, source):
+        return SourceHead(source, "description")  # "One Republican": a person we cannot name
     if name is not None:
         return SourceHead(name, "name")
-    for child in root.children:  # "the opposition leader, Svetlana Tikhanovskaya"
-        if child.dep_ == "appos" and source.start <= child.i < source.end:
+    lemma = root.lemma_.casefold()
+    for child in root.children:
+        inside = core.start <= child.i < core.end
+        if inside and child.dep_ == "appos":  # "the opposition leader, Svetlana Tikhanovskaya"
             name = _name_in(child)
-            if name is not None:
-                return SourceHead(name, "name")
-    if root.lemma_.casefold() in CARRIERS:
-        for ent in source.ents:
+        elif inside and lemma in PLACE_WORDS and child.lower_ == "of":
+            name = next((_name_in(c) for c in child.children if c.dep_ == "pobj"), None)
+        if name is not None:
+            return SourceHead(name, "name")
+    if lemma in CARRIERS:
+        for ent in core.ents:
             if ent.label_ in ("ORG", "PERSON", "GPE", "NORP") and trim(ent) is not None:
                 return SourceHead(trim(ent), "name")
-    start = max(root.left_edge.i, source.start)
+    start, end = max(root.left_edge.i, core.start), root.i + 1
     while start < root.i and source.doc[start].pos_ in ("DET", "PUNCT"):
         start += 1
-    core = source.doc[start : root.i + 1]
-    return SourceHead(core, "description", _description_type(root))
+    kind = _description_type(root)
+    of = [c for c in root.rights if c.lower_ == "of" and c.right_edge.i < core.end]
+    if lemma in QUANTITY_WORDS and of:
+        end, kind = of[0].right_edge.i + 1, "GROUP"
+    return SourceHead(source.doc[start:end], "description", kind)
+
+
+def _one_of(name: Span, source: Span) -> bool:
+    """A member of a nationality or party, indefinite: "One Republican", "a Democrat"."""
+    if name.label_ != "NORP" and name[-1].ent_type_ != "NORP":
+        return False
+    before = source.doc[source.start : name.start]
+    return name[-1].tag_ in ("NNP", "JJ") and any(t.lower_ in INDEFINITE for t in before)
 
 
 def _description_type(head: Token) -> str | None:
@@ -290,7 +354,7 @@ def _collect(
             m = _mention(head.span, None)
             if m is not None and not any(t.ent_type_ in LABELS for t in m.span):
                 mentions.setdefault((m.span.start, m.span.end), m)
-        elif head.kind == "description" and head.type is not None:
+        elif head.kind == "description":
             descriptions.append((head, a.source))
     named = sorted(mentions.values(), key=lambda m: m.span.start)
     return named + _missed(doc, named), descriptions
@@ -382,22 +446,27 @@ def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
 
 
 def _full_name_for(m: _Mention, full: list[_Cluster]) -> _Cluster | None:
-    """The full name a bare surname (else first name) stands for: the one mentioned last before it,
-    else the first one after it."""
+    """The full name a bare surname stands for (else a bare first name, one the name list knows):
+    the one mentioned last before it, else the first one after it. "Mr. Obama" is not Michelle."""
+    names = first_names()
     word = m.key[0]
-    for part in (-1, 0):
-        matches = [c for c in full if any(len(x.key) > 1 and x.key[part] == word for x in c.mentions)]
+
+    def agrees(c: _Cluster) -> bool:
+        given = {names.get(x.key[0]) for x in c.mentions if len(x.key) > 1} - {None}
+        return not m.honorific or not given or given == {m.honorific}
+
+    def latest(c: _Cluster) -> int:
+        return max(
+            (x.span.start_char for x in c.mentions if x.span.start_char <= m.span.start_char), default=-1
+        )
+
+    surname = [c for c in full if any(len(x.key) > 1 and x.key[-1] == word for x in c.mentions)]
+    given = [c for c in full if any(len(x.key) > 1 and x.key[0] == word for x in c.mentions)]
+    for matches in (surname, given if word in names and m.honorific is None else []):
+        matches = [c for c in matches if agrees(c)]
         if matches:
-            pos = m.span.start_char
-
-            def latest(c: _Cluster, pos: int = pos) -> int:
-                return max((x.span.start_char for x in c.mentions if x.span.start_char <= pos), default=-1)
-
-            def first(c: _Cluster) -> int:
-                return min(x.span.start_char for x in c.mentions)
-
             before = [c for c in matches if latest(c) >= 0]
-            return max(before, key=latest) if before else min(matches, key=first)
+            return max(before, key=latest) if before else min(matches, key=lambda c: c.mentions[0].span.start)
     return None
 
 
@@ -412,11 +481,15 @@ def _title_before(span: Span) -> str | None:
     if i >= 0 and _honorific(doc[i]):
         i -= 1
     end = i + 1
-    if i < 0 or doc[i].pos_ not in ("NOUN", "PROPN") or doc[i].ent_type_ == "PERSON":
+    if (
+        i < 0
+        or doc[i].pos_ not in ("NOUN", "PROPN")
+        or (doc[i].ent_type_ == "PERSON" and not _title_word(doc[i]))
+    ):
         return None
     while i >= 0 and span.start - i <= 8:
         t = doc[i]
-        if t.ent_type_ == "PERSON" or _is_possessive(t) or "\n" in t.whitespace_:
+        if (t.ent_type_ == "PERSON" and not _title_word(t)) or _is_possessive(t) or "\n" in t.whitespace_:
             break
         if t.pos_ in ("NOUN", "PROPN", "ADJ") or (t.text == "-" and not t.whitespace_):
             i -= 1
@@ -546,12 +619,13 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
             ent.titles = titles
             ent.gender = _gender(c, owner, quoted)
         made.append((c.mentions[0].span.start_char, 0, ent, c.metonym))
-    made.extend(_description_entities(descriptions))
+    made.extend(_description_entities(descriptions, [ent for _, _, ent, _ in made]))
     made.extend(_states(made))
     made.sort(key=lambda x: (x[0], x[1]))
     out = []
     for i, (_, _, ent, _) in enumerate(made, 1):
         ent.id = f"e{i}"
+        ent.mentions.sort()
         out.append(ent)
     by_name = {e.name.casefold(): e for e in out if e.type in ("GPE", "ORG")}
     for _, _, ent, meto in made:
@@ -561,26 +635,51 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
     return out
 
 
-def _description_entities(descriptions: list[tuple[SourceHead, Span]]) -> list[tuple[int, int, Entity, None]]:
-    """ORG and GROUP entities for sources that describe rather than name the speaker."""
+def _description_entities(
+    descriptions: list[tuple[SourceHead, Span]], named: list[Entity]
+) -> list[tuple[int, int, Entity, None]]:
+    """Sources that describe rather than name the speaker: a definite one that repeats a person's
+    title or an organisation's or group's head word ("the senator", "the fund", "the ministry")
+    is a mention of it; else an ORG or GROUP entity of its own where it names a collective."""
     by_key: dict[tuple[str, str], Entity] = {}
     out = []
     for head, source in descriptions:
-        name = _text(head.span)
-        key = (head.type or "", name.casefold())
+        doc = source.doc
         span = [head.span.start_char, head.span.end_char]
-        ent = by_key.get(key)
+        before = doc[head.span.start - 1] if head.span.start > source.start else None
+        ent = _antecedent(head.span, named) if before is not None and before.lower_ in DEFINITE else None
+        if ent is None and head.type is None:
+            continue
         if ent is None:
-            ent = by_key[key] = Entity(id="", name=name, type=head.type or "GROUP", aliases=[name])
-            out.append((span[0], 0, ent, None))
-        before = head.span.start - 1
-        if before >= source.start and source.doc[before].pos_ == "DET":
-            written = _text(source.doc[before : head.span.end])
-            if written not in ent.aliases:
-                ent.aliases.append(written)
+            name = _text(head.span)
+            key = (head.type, name.casefold())
+            ent = by_key.get(key)
+            if ent is None:
+                ent = by_key[key] = Entity(id="", name=name, type=head.type, aliases=[name])
+                out.append((span[0], 0, ent, None))
+                named.append(ent)
+            if before is not None and before.pos_ == "DET":
+                written = _text(doc[before.i : head.span.end])
+                if written not in ent.aliases:
+                    ent.aliases.append(written)
         if span not in ent.mentions:
             ent.mentions.append(span)
     return out
+
+
+def _antecedent(head: Span, entities: list[Entity]) -> Entity | None:
+    """The entity a definite description stands for: a person whose title ends in its head word,
+    an organisation or group whose name does; the one mentioned last before it."""
+    word = title_head(head.root.text)
+    pos = head.start_char
+    best, best_pos = None, -1
+    for e in entities:
+        forms = e.titles if e.type == "PERSON" else e.aliases if e.type in ("ORG", "GROUP") else []
+        if any(title_head(f) == word for f in forms):
+            last = max((s for s, _ in e.mentions if s < pos), default=-1)
+            if last > best_pos:
+                best, best_pos = e, last
+    return best
 
 
 def _states(made: list[tuple[int, int, Entity, Metonym | None]]) -> list[tuple[int, int, Entity, None]]:

@@ -129,21 +129,6 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     return _choose(candidates, pronoun)
 
 
-def _by_title(head: Span, ctx: _Context) -> Entity | None:
-    """A definite description that repeats a person's title ("the president") stands for that
-    person: the one mentioned last before it."""
-    if head.start == 0 or ctx.doc[head.start - 1].lower_ != "the":
-        return None
-    word = head.root.text.casefold()
-    best, best_pos = None, -1
-    for e in ctx.by_id.values():
-        if e.type == "PERSON" and any(t.split()[-1].casefold() == word for t in e.titles):
-            pos = max((s for s, _ in e.mentions if s < head.start_char), default=-1)
-            if pos > best_pos:
-                best, best_pos = e, pos
-    return best
-
-
 def _resolve(source: Span, ctx: _Context) -> tuple[Entity | None, list[str]]:
     head = source_head(source)
     if head.kind == "pronoun":
@@ -152,8 +137,6 @@ def _resolve(source: Span, ctx: _Context) -> tuple[Entity | None, list[str]]:
     entity = ctx.by_span.get((head.span.start_char, head.span.end_char))
     if entity is None and head.kind == "name":
         entity = ctx.owner[head.span.root.i]
-    if entity is None and head.kind == "description":
-        entity = _by_title(head.span, ctx)
     return entity, []
 
 

@@ -73,9 +73,9 @@ def read_documents(inputs: Iterable[str], published: str | None) -> tuple[list[D
 def analyse_all(documents: list[Document]) -> Iterable[Analysis]:
     """The documents' analyses in order, with a progress bar on a terminal's stderr."""
     from saywho import analyse_documents
-    from saywho.evaluation import _with_progress  # the one progress bar helper
+    from saywho.evaluation import with_progress  # the one progress bar helper
 
-    return _with_progress(analyse_documents(documents), len(documents))
+    return with_progress(analyse_documents(documents), len(documents))
 
 
 def file_name(record_id: str) -> str:

@@ -302,7 +302,7 @@ def read_gold_dir(gold_dir: Path) -> list[GoldDocument]:
     return found
 
 
-def _with_progress(analyses: Iterator[Analysis], total: int) -> Iterator[Analysis]:
+def with_progress(analyses: Iterator[Analysis], total: int) -> Iterator[Analysis]:
     """The analyses, with a progress bar on standard error when that is a terminal."""
     if total < 2 or not sys.stderr.isatty():
         yield from analyses
@@ -334,6 +334,6 @@ def evaluate(gold_dir: Path, detail: bool = False) -> dict[str, Any]:
         for g in golds
     ]
     scores = {}
-    for g, analysis in zip(golds, _with_progress(analyse_documents(documents), len(golds)), strict=True):
+    for g, analysis in zip(golds, with_progress(analyse_documents(documents), len(golds)), strict=True):
         scores[g.name] = score_document(g.gold, analysis.to_dict(), g.text)
     return summarise(scores, detail)

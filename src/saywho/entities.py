@@ -9,6 +9,7 @@ stands for. Sources that are descriptions become ORG or GROUP entities ("the Ukr
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -283,6 +284,17 @@ def _description_type(head: Token) -> str | None:
     return None
 
 
+def sentence_starts(doc: Doc) -> list[int]:
+    """The index of each sentence's first token, in order (token.sent is linear in the Doc: use
+    bisect on this instead)."""
+    return [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+
+def sentence_of(starts: list[int], i: int) -> int:
+    """The position in `starts` of the sentence holding token i."""
+    return bisect_right(starts, i) - 1
+
+
 def quoted_mask(doc: Doc) -> list[bool]:
     """For each token, whether it stands between quotation marks (within one paragraph)."""
     mask, inside = [False] * len(doc), False
@@ -434,35 +446,39 @@ def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
             rest.append(m)
     # Bare names, in text order: a surname goes to the full name most recently seen, so that two
     # people sharing it stay apart.
-    full = {id(c): c for c in clusters if any(len(m.key) > 1 and _personish(m) for m in c.mentions)}
+    surname: dict[str, list[_Cluster]] = {}
+    given: dict[str, list[_Cluster]] = {}
+    for c in clusters:
+        for m in c.mentions:
+            if len(m.key) > 1 and _personish(m):
+                for index, word in ((surname, m.key[-1]), (given, m.key[0])):
+                    if c not in index.setdefault(word, []):
+                        index[word].append(c)
+    full = {id(c) for found in surname.values() for c in found}
     for m in rest:
         c = by_key.get(m.key)
         if _personish(m) and (c is None or id(c) in full):
-            c = _full_name_for(m, list(full.values())) or c
+            c = _full_name_for(m, surname.get(m.key[0], []), given.get(m.key[0], [])) or c
         c = c or get(m.key)
         by_key.setdefault(m.key, c)
         c.add(m)
     return clusters
 
 
-def _full_name_for(m: _Mention, full: list[_Cluster]) -> _Cluster | None:
+def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) -> _Cluster | None:
     """The full name a bare surname stands for (else a bare first name, one the name list knows):
     the one mentioned last before it, else the first one after it. "Mr. Obama" is not Michelle."""
     names = first_names()
-    word = m.key[0]
 
     def agrees(c: _Cluster) -> bool:
-        given = {names.get(x.key[0]) for x in c.mentions if len(x.key) > 1} - {None}
-        return not m.honorific or not given or given == {m.honorific}
+        stated = {names.get(x.key[0]) for x in c.mentions if len(x.key) > 1} - {None}
+        return not m.honorific or not stated or stated == {m.honorific}
 
     def latest(c: _Cluster) -> int:
-        return max(
-            (x.span.start_char for x in c.mentions if x.span.start_char <= m.span.start_char), default=-1
-        )
+        pos = m.span.start_char
+        return max((x.span.start_char for x in c.mentions if x.span.start_char <= pos), default=-1)
 
-    surname = [c for c in full if any(len(x.key) > 1 and x.key[-1] == word for x in c.mentions)]
-    given = [c for c in full if any(len(x.key) > 1 and x.key[0] == word for x in c.mentions)]
-    for matches in (surname, given if word in names and m.honorific is None else []):
+    for matches in (surname, given if m.key[0] in names and m.honorific is None else []):
         matches = [c for c in matches if agrees(c)]
         if matches:
             before = [c for c in matches if latest(c) >= 0]
@@ -536,7 +552,9 @@ def _cluster_type(c: _Cluster) -> str:
     return labels.most_common(1)[0][0]
 
 
-def _pronoun_gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool]) -> str | None:
+def _pronoun_gender(
+    c: _Cluster, owner: list[_Cluster | None], quoted: list[bool], starts: list[int]
+) -> str | None:
     """The gender that "he"/"his" or "she"/"her" after the person's name gives, when no other
     person is named between the name and the pronoun (within the next sentence)."""
     votes = Counter()
@@ -544,10 +562,8 @@ def _pronoun_gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool
         if quoted[m.span.start]:
             continue
         doc = m.span.doc
-        sent = m.span.sent
-        limit = sent.end
-        if limit < len(doc):
-            limit = doc[limit].sent.end
+        k = sentence_of(starts, m.span.start) + 2
+        limit = starts[k] if k < len(starts) else len(doc)
         for i in range(m.span.end, limit):
             other = owner[i]
             if other is not None and other is not c and other.type == "PERSON":
@@ -559,15 +575,17 @@ def _pronoun_gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool
     return votes.most_common(1)[0][0] if len(votes) == 1 else None
 
 
-def _gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool]) -> str | None:
+def _gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool], starts: list[int]) -> str | None:
     stated = {m.honorific for m in c.mentions if m.honorific}
     if len(stated) == 1:
         return stated.pop()
     names = first_names()
-    listed = {names[m.key[0]] for m in c.mentions if len(m.key) > 1 and m.key[0] in names}
+    # A first name: the first word of a full name, or a name used alone when no full one is seen.
+    longest = max(len(m.key) for m in c.mentions)
+    listed = {names[m.key[0]] for m in c.mentions if len(m.key) == longest and m.key[0] in names}
     if len(listed) == 1:
         return listed.pop()  # the list wins over a pronoun that says otherwise
-    return _pronoun_gender(c, owner, quoted)
+    return _pronoun_gender(c, owner, quoted, starts)
 
 
 def _canonical(c: _Cluster) -> str:
@@ -602,6 +620,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
             for i in range(m.span.start, m.span.end):
                 owner[i] = c
     quoted = quoted_mask(doc)
+    starts = sentence_starts(doc)
 
     # (first mention, tie-break, Entity, metonym state)
     made: list[tuple[int, int, Entity, Metonym | None]] = []
@@ -617,7 +636,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
                     if t and t not in titles:
                         titles.append(t)
             ent.titles = titles
-            ent.gender = _gender(c, owner, quoted)
+            ent.gender = _gender(c, owner, quoted, starts)
         made.append((c.mentions[0].span.start_char, 0, ent, c.metonym))
     made.extend(_description_entities(descriptions, [ent for _, _, ent, _ in made]))
     made.extend(_states(made))
@@ -669,13 +688,17 @@ def _description_entities(
 
 def _antecedent(head: Span, entities: list[Entity]) -> Entity | None:
     """The entity a definite description stands for: a person whose title ends in its head word,
-    an organisation or group whose name does; the one mentioned last before it."""
+    an organisation or group whose name does, with any proper modifier of the description found in
+    its titles or names; the one mentioned last before it."""
     word = title_head(head.root.text)
+    # Proper modifiers must agree: "the Democratic nominee" is not the GOP nominee.
+    proper = {t.text.casefold() for t in head if t.i != head.root.i and (t.ent_type_ or t.is_title)}
     pos = head.start_char
     best, best_pos = None, -1
     for e in entities:
         forms = e.titles if e.type == "PERSON" else e.aliases if e.type in ("ORG", "GROUP") else []
-        if any(title_head(f) == word for f in forms):
+        words = {w.casefold() for f in forms + e.aliases for w in f.split()}
+        if any(title_head(f) == word for f in forms) and proper <= words:
             last = max((s for s, _ in e.mentions if s < pos), default=-1)
             if last > best_pos:
                 best, best_pos = e, last

@@ -9,6 +9,7 @@ latest one is still taken and the quote flagged `pronoun_gender_mismatch`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
 from saywho.checks import flag, unattributed
-from saywho.entities import PERSON_PRONOUNS, quoted_mask, source_head
+from saywho.entities import PERSON_PRONOUNS, quoted_mask, sentence_of, sentence_starts, source_head
 from saywho.model import Content, Cue, Entity, Mention, Quote, Speaker
 
 KINDS = {
@@ -51,6 +52,7 @@ class _Context:
     owner: list[Entity | None]
     events: list[tuple[int, str]]  # (char offset, entity id), sorted
     paragraphs: list[int]  # char offsets where a paragraph starts
+    sentences: list[int]  # token index where a sentence starts
     quoted: list[bool]
 
     def paragraph_start(self, pos: int, back: int = 1) -> int:
@@ -59,7 +61,7 @@ class _Context:
         return self.paragraphs[max(i - back, 0)]
 
 
-def _context(doc: Doc, entities: list[Entity]) -> _Context:
+def _context(doc: Doc, entities: list[Entity], attributions: list[Attribution]) -> _Context:
     by_span, owner = {}, [None] * len(doc)
     for e in entities:
         for start, end in e.mentions:
@@ -67,15 +69,20 @@ def _context(doc: Doc, entities: list[Entity]) -> _Context:
             span = doc.char_span(start, end, alignment_mode="expand")
             for t in span or ():
                 owner[t.i] = owner[t.i] or e
+    # Names inside what is quoted or reported are not antecedents for the attribution's pronouns.
     quoted = quoted_mask(doc)
+    for a in attributions:
+        for start, end in a.fragments:
+            for t in doc.char_span(start, end, alignment_mode="expand") or ():
+                quoted[t.i] = True
     events = [
         (t.idx, owner[t.i].id)
         for t in doc
         if t.dep_ in SUBJECTS and owner[t.i] is not None and not quoted[t.i]
     ]
-    paragraphs = [0] + [i + 1 for i, ch in enumerate(doc.text) if ch == "\n"]
+    paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*", doc.text)]
     by_id = {e.id: e for e in entities}
-    return _Context(doc, by_id, by_span, owner, events, paragraphs, quoted)
+    return _Context(doc, by_id, by_span, owner, events, paragraphs, sentence_starts(doc), quoted)
 
 
 def _compatible(entity: Entity, pronoun: str) -> bool:
@@ -101,30 +108,45 @@ def _latest_first(ids: list[str], ctx: _Context, pronoun: str) -> list[Entity]:
     return out
 
 
+def _relative(token: Token, ctx: _Context) -> Entity | None:
+    """The antecedent of "who"/"which": the noun its clause hangs on, or the subject that noun is
+    said of ("Kaine is a lawyer who ...")."""
+    verb = token.head
+    if verb.dep_ != "relcl":
+        return None
+    noun = verb.head
+    if ctx.owner[noun.i] is None and noun.dep_ == "attr":
+        noun = next((c for c in noun.head.children if c.dep_ in SUBJECTS), noun)
+    return ctx.owner[noun.i]
+
+
+def _named_before(token: Token, first: int, ctx: _Context) -> list[str]:
+    """Entities named (outside quotes) from token `first` up to the pronoun, nearest first."""
+    return [
+        ctx.owner[i].id
+        for i in range(token.i - 1, first - 1, -1)
+        if ctx.owner[i] is not None and not ctx.quoted[i]
+    ]
+
+
 def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     pronoun = token.lower_
     if pronoun in RELATIVES:
-        head = token.head
-        if head.dep_ == "relcl" and ctx.owner[head.head.i] is not None:
-            return ctx.owner[head.head.i], False
-        return None, False
+        return _relative(token, ctx), False
     if pronoun not in PRONOUN_TYPES:
         return None, False  # "I", "we", "you": not the article's voice we can name
     pos = token.idx
-    window = ctx.paragraph_start(pos)
-    # Salient first: the latest subjects and speakers before the pronoun in its paragraph or the one before.
-    lo, hi = bisect_left(ctx.events, (window, "")), bisect_left(ctx.events, (pos, ""))
-    candidates = _latest_first([eid for _, eid in reversed(ctx.events[lo:hi])], ctx, pronoun)
-    if not candidates:  # else any named mention there, nearest first
-        start = ctx.doc.char_span(window, pos, alignment_mode="expand")
-        first = start.start if start is not None else token.i
-        ids = [
-            ctx.owner[i].id
-            for i in range(token.i - 1, first - 1, -1)
-            if ctx.owner[i] is not None and not ctx.quoted[i]
-        ]
-        candidates = _latest_first(ids, ctx, pronoun)
-    if not candidates:  # else the latest attributed speaker anywhere before
+    window = ctx.doc.char_span(ctx.paragraph_start(pos), pos, alignment_mode="expand")
+    first = window.start if window is not None else token.i
+    # Salient first: the latest subjects and speakers before it, in its paragraph or the one before;
+    # then anyone named in its sentence or the one before (gender may choose them).
+    lo, hi = bisect_left(ctx.events, (ctx.paragraph_start(pos), "")), bisect_left(ctx.events, (pos, ""))
+    ids = [eid for _, eid in reversed(ctx.events[lo:hi])]
+    previous = ctx.sentences[max(sentence_of(ctx.sentences, token.i) - 1, 0)]
+    candidates = _latest_first(ids + _named_before(token, max(previous, first), ctx), ctx, pronoun)
+    if not candidates:  # else anyone named in the window, nearest first
+        candidates = _latest_first(_named_before(token, first, ctx), ctx, pronoun)
+    if not candidates:  # else the latest attributed speaker or subject anywhere before
         candidates = _latest_first([eid for _, eid in reversed(ctx.events[:hi])], ctx, pronoun)[:1]
     return _choose(candidates, pronoun)
 
@@ -156,7 +178,8 @@ def _cue(span: Span | None) -> Cue | None:
 def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity]) -> list[Quote]:
     """The contract's Quote for each attribution (ids q1, q2, ... in text order), its speaker
     resolved to one of `entities`."""
-    ctx = _context(doc, entities)
+    ctx = _context(doc, entities, attributions)
+    text = doc.text  # built anew from the tokens at each use
     quotes: list[Quote] = []
     spoken: dict[int, Speaker] = {}  # id(attribution) -> its speaker, for continued quotes
     for i, a in enumerate(sorted(attributions, key=lambda a: a.fragments[0]), 1):
@@ -175,7 +198,7 @@ def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity])
             if entity is not None:  # an attributed speaker is salient for the pronouns after it
                 insort(ctx.events, (a.source.start_char, entity.id))
         spoken[id(a)] = speaker
-        content = Content(doc.text[a.start : a.end], a.start, a.end, [list(f) for f in a.fragments])
+        content = Content(text[a.start : a.end], a.start, a.end, [list(f) for f in a.fragments])
         quote = Quote(
             id=f"q{i}",
             type=a.type,

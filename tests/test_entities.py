@@ -160,3 +160,14 @@ def test_non_latin_names(nlp):
     doc = parsed(nlp, "Владимир Зеленский met 习近平 in Kyiv. عبد الله said nothing.")
     entities = find_entities(doc, [])
     assert "Владимир Зеленский" in [e.name for e in entities]
+
+
+def test_a_speaker_ner_calls_an_organisation_is_a_person_by_its_title(nlp):
+    text = "They are led by dissident and restaurateur Prokopiev. “We see a window,” Prokopiev told CNN."
+    doc = parsed(nlp, text)
+    assert [e.label_ for e in doc.ents if "Prokopiev" in e.text][0] == "ORG"  # what the test is about
+    entities = find_entities(doc, [attribution(doc, "We see a window,", "Prokopiev", 1)])
+    person = next(e for e in entities if "Prokopiev" in e.name)
+    assert (person.name, person.type) == ("Prokopiev", "PERSON")
+    assert person.titles == ["dissident and restaurateur"]
+    assert len(person.mentions) == 2

@@ -77,6 +77,20 @@ ORG_WORDS = {
     "unit", "team", "club", "channel", "outlet", "magazine", "website", "corporation", "board", "fund",
     "news", "times", "journal", "herald", "tribune", "press", "gazette", "telegraph", "inc", "corp",
 }  # fmt: skip
+# Roles only a person has: a name given one of these as its title is a person's.
+PERSON_ROLES = {
+    "president", "minister", "leader", "spokesman", "spokeswoman", "spokesperson", "chairman",
+    "chairwoman", "chair", "director", "founder", "chief", "secretary", "senator", "governor", "mayor",
+    "representative", "congressman", "congresswoman", "lawmaker", "deputy", "ambassador", "envoy",
+    "general", "commander", "colonel", "captain", "officer", "sergeant", "soldier", "fighter",
+    "dissident", "activist", "restaurateur", "businessman", "businesswoman", "entrepreneur", "owner",
+    "executive", "ceo", "economist", "analyst", "professor", "scientist", "researcher", "expert",
+    "doctor", "lawyer", "attorney", "judge", "prosecutor", "journalist", "reporter", "editor",
+    "writer", "author", "poet", "singer", "musician", "actor", "actress", "player", "coach", "priest",
+    "bishop", "pope", "king", "queen", "prince", "princess", "candidate", "nominee", "adviser",
+    "advisor", "aide", "strategist", "diplomat", "politician", "official", "head", "teacher",
+    "student", "resident", "mother", "father", "son", "daughter", "wife", "husband", "widow", "ally",
+}  # fmt: skip
 # Singular heads that still name a collective.
 COLLECTIVE_WORDS = {
     "resistance",
@@ -154,15 +168,25 @@ def title_head(title: str) -> str:
     return TITLE_ABBREVIATIONS.get(word, word)
 
 
+def _not_name(token: Token) -> bool:
+    return token.pos_ in ("DET", "PUNCT") or _honorific(token) or _title_word(token)
+
+
 def trim(span: Span) -> Span | None:
-    """The span without a leading determiner, honorific or abbreviated title and without a trailing
-    possessive or punctuation: "the Kremlin’s" -> "Kremlin", "Mr. Obama" -> "Obama"."""
+    """The span without a leading determiner, honorific or title and without a trailing possessive
+    or punctuation: "the Kremlin’s" -> "Kremlin", "Mr. Obama" -> "Obama", and (lowercase words NER
+    took into a name) "restaurateur Prokopiev" -> "Prokopiev"."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (
-        doc[start].pos_ in ("DET", "PUNCT") or _honorific(doc[start]) or _title_word(doc[start])
-    ):
+    while start < end and _not_name(doc[start]):
         start += 1
+    lead = start
+    while lead < end and doc[lead].pos_ in ("NOUN", "ADJ", "PROPN") and doc[lead].text.islower():
+        lead += 1
+    if start < lead < end and doc[lead].pos_ == "PROPN":
+        start = lead
+        while start < end and _not_name(doc[start]):
+            start += 1
     while end > start and (_is_possessive(doc[end - 1]) or doc[end - 1].pos_ == "PUNCT"):
         end -= 1
     return doc[start:end] if end > start else None
@@ -549,7 +573,18 @@ def _cluster_type(c: _Cluster) -> str:
     if not labels:
         words = {t.lemma_.casefold() for m in c.mentions for t in m.span}
         return "ORG" if words & ORG_WORDS else "PERSON"
+    if any(title_head(t) in PERSON_ROLES for t in _titles(c)):
+        return "PERSON"  # what the text says of it: "restaurateur Prokopiev" is no organisation
     return labels.most_common(1)[0][0]
+
+
+def _titles(c: _Cluster) -> list[str]:
+    out: list[str] = []
+    for m in c.mentions:
+        for t in [_title_before(m.span), *_appositions(m.span)]:
+            if t and t not in out:
+                out.append(t)
+    return out
 
 
 def _pronoun_gender(
@@ -630,12 +665,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
         ent = Entity(id="", name=name, type=c.type or "ORG", aliases=_aliases(c, name))
         ent.mentions = [[m.span.start_char, m.span.end_char] for m in c.mentions]
         if ent.type == "PERSON":
-            titles = []
-            for m in c.mentions:
-                for t in [_title_before(m.span), *_appositions(m.span)]:
-                    if t and t not in titles:
-                        titles.append(t)
-            ent.titles = titles
+            ent.titles = _titles(c)
             ent.gender = _gender(c, owner, quoted, starts)
         made.append((c.mentions[0].span.start_char, 0, ent, c.metonym))
     made.extend(_description_entities(descriptions, [ent for _, _, ent, _ in made]))

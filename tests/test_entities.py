@@ -171,3 +171,9 @@ def test_a_speaker_ner_calls_an_organisation_is_a_person_by_its_title(nlp):
     assert (person.name, person.type) == ("Prokopiev", "PERSON")
     assert person.titles == ["dissident and restaurateur"]
     assert len(person.mentions) == 2
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "no names here at all."])
+def test_articles_without_names(nlp, text):
+    doc = parsed(nlp, text)
+    assert find_entities(doc, []) == []

@@ -286,3 +286,9 @@ def test_an_honorific_keeps_a_surname_from_the_wrong_person(nlp):
     quotes = quotes_of(doc, [attribution(doc, "the talks would go on", "Mr. Obama", type="indirect")])
     assert quotes[0].speaker.name == "Barack Obama"
     assert quotes[0].speaker.mention.text == "Mr. Obama"
+
+
+def test_a_pronoun_with_nobody_before_it(nlp):
+    doc = parsed(nlp, "“It is over,” she said.")
+    quotes = quotes_of(doc, [attribution(doc, "It is over,", "she")])
+    assert (quotes[0].speaker.name, quotes[0].speaker.mention.text, quotes[0].flags) == (None, "she", [])

@@ -23,18 +23,9 @@ from saywho.model import Entity
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
 # Honorifics: not part of a name, and they state a gender.
 HONORIFICS = {
-    "mr": "male",
-    "mrs": "female",
-    "ms": "female",
-    "miss": "female",
-    "sir": "male",
-    "dame": "female",
-    "lord": "male",
-    "lady": "female",
-    "madam": "female",
-    "dr": None,
-    "prof": None,
-}
+    "mr": "male", "mrs": "female", "ms": "female", "miss": "female", "sir": "male", "dame": "female",
+    "lord": "male", "lady": "female", "madam": "female", "dr": None, "prof": None,
+}  # fmt: skip
 # Abbreviated titles: not part of a name, and "the senator" may repeat one.
 TITLE_ABBREVIATIONS = {
     "sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "pres": "president",
@@ -45,17 +36,8 @@ POSSESSIVE = {"'s", "’s", "'", "’"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 # Heads of "small groups of protesters", "a handful of senators": the collective includes the "of".
 QUANTITY_WORDS = {
-    "group",
-    "number",
-    "crowd",
-    "pair",
-    "dozen",
-    "hundred",
-    "thousand",
-    "handful",
-    "couple",
-    "band",
-}
+    "group", "number", "crowd", "pair", "dozen", "hundred", "thousand", "handful", "couple", "band",
+}  # fmt: skip
 INDEFINITE = {"a", "an", "one", "another", "some"}
 # Head nouns of "the city of Phoenix": the place is the name after "of".
 PLACE_WORDS = {"city", "town", "state", "country", "county", "province", "republic", "kingdom", "village"}
@@ -93,15 +75,8 @@ PERSON_ROLES = {
 }  # fmt: skip
 # Singular heads that still name a collective.
 COLLECTIVE_WORDS = {
-    "resistance",
-    "opposition",
-    "movement",
-    "public",
-    "community",
-    "crowd",
-    "family",
-    "majority",
-}
+    "resistance", "opposition", "movement", "public", "community", "crowd", "family", "majority",
+}  # fmt: skip
 # Descriptions of anonymous speakers: nobody the article lets us name.
 ANONYMOUS_WORDS = {
     "source", "official", "person", "people", "aide", "insider", "diplomat", "expert", "analyst",
@@ -311,7 +286,7 @@ def _description_type(head: Token) -> str | None:
 def sentence_starts(doc: Doc) -> list[int]:
     """The index of each sentence's first token, in order (token.sent is linear in the Doc: use
     bisect on this instead)."""
-    return [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    return ([s.start for s in doc.sents] if doc.has_annotation("SENT_START") else []) or [0]
 
 
 def sentence_of(starts: list[int], i: int) -> int:
@@ -351,7 +326,7 @@ class _Mention:
 @dataclass
 class _Cluster:
     mentions: list[_Mention] = field(default_factory=list)
-    type: str | None = None  # fixed for metonyms and states
+    type: str | None = None  # fixed for metonyms and states at once, for the others once grouped
     metonym: Metonym | None = None  # what a capital or seat of power stands for
     state: str | None = None  # the state's own name, for a state however it is written
 
@@ -402,12 +377,13 @@ def _missed(doc: Doc, named: list[_Mention]) -> list[_Mention]:
     for m in named:
         for i in range(m.span.start, m.span.end):
             covered[i] = True
+    names = first_names()
     keys = set()
     for m in named:
         if m.label in ("PERSON", "ORG", None):
             keys.add(m.key)
-            if len(m.key) > 1:
-                keys.add(m.key[-1:])
+            if len(m.key) > 1 and (m.label != "ORG" or m.key[0] in names):
+                keys.add(m.key[-1:])  # a person's surname; an organisation's last word is no name
     longest = max((len(k) for k in keys), default=0)
     out = []
     i = 0
@@ -662,7 +638,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
     for c in clusters:
         c.mentions.sort(key=lambda m: m.span.start)
         name = _canonical(c)
-        ent = Entity(id="", name=name, type=c.type or "ORG", aliases=_aliases(c, name))
+        ent = Entity(id="", name=name, type=c.type, aliases=_aliases(c, name))
         ent.mentions = [[m.span.start_char, m.span.end_char] for m in c.mentions]
         if ent.type == "PERSON":
             ent.titles = _titles(c)

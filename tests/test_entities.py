@@ -177,3 +177,18 @@ def test_a_speaker_ner_calls_an_organisation_is_a_person_by_its_title(nlp):
 def test_articles_without_names(nlp, text):
     doc = parsed(nlp, text)
     assert find_entities(doc, []) == []
+
+
+def test_a_name_the_tagger_took_for_a_noun_is_still_a_name(nlp):
+    from spacy.tokens import Doc
+
+    words = ["Donald", "Trump", "spoke", ".", "Trump", "responded", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        pos=["PROPN", "PROPN", "VERB", "PUNCT", "NOUN", "VERB", "PUNCT"],
+        ents=["B-PERSON", "I-PERSON", "O", "O", "O", "O", "O"],
+    )
+    head = source_head(doc[4:5])
+    assert (head.span.text, head.kind) == ("Trump", "name")
+    assert source_head(doc[2:3]).kind == "description"  # a word no name ends with

@@ -9,7 +9,7 @@ stands for. Sources that are descriptions become ORG or GROUP entities ("the Ukr
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -223,7 +223,16 @@ def _name_in(token: Token) -> Span | None:
 def _named_elsewhere(token: Token) -> bool:
     """A capitalised word the tagger took for a common noun ("Trump" opening a sentence) that NER
     labels as a name elsewhere in the article."""
-    return any(e.label_ in ("PERSON", "ORG") and e[-1].text == token.text for e in token.doc.ents)
+    doc = token.doc
+    seen, ends = _NAME_ENDS
+    if seen is not doc:  # once per Doc: doc.ents is rebuilt at each use
+        ends = {e[-1].text for e in doc.ents if e.label_ in ("PERSON", "ORG")}
+        _NAME_ENDS[:] = [doc, ends]
+    return token.text in ends
+
+
+# The last Doc asked about and the last words of its PERSON and ORG names.
+_NAME_ENDS: list = [None, set()]
 
 
 def source_head(source: Span) -> SourceHead:
@@ -251,9 +260,11 @@ def source_head(source: Span) -> SourceHead:
         if name is not None:
             return SourceHead(name, "name")
     if lemma in CARRIERS:
-        for ent in core.ents:
-            if ent.label_ in ("ORG", "PERSON", "GPE", "NORP") and trim(ent) is not None:
-                return SourceHead(trim(ent), "name")
+        for token in core:
+            if token.ent_iob_ == "B" and token.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+                name = trim(_ent_at(token))
+                if name is not None:
+                    return SourceHead(name, "name")
     start, end = max(root.left_edge.i, core.start), root.i + 1
     while start < root.i and source.doc[start].pos_ in ("DET", "PUNCT"):
         start += 1
@@ -266,7 +277,7 @@ def source_head(source: Span) -> SourceHead:
 
 def _one_of(name: Span, source: Span) -> bool:
     """A member of a nationality or party, indefinite: "One Republican", "a Democrat"."""
-    if name.label_ != "NORP" and name[-1].ent_type_ != "NORP":
+    if name[-1].ent_type_ != "NORP":
         return False
     before = source.doc[source.start : name.start]
     return name[-1].tag_ in ("NNP", "JJ") and any(t.lower_ in INDEFINITE for t in before)
@@ -330,8 +341,16 @@ class _Cluster:
     metonym: Metonym | None = None  # what a capital or seat of power stands for
     state: str | None = None  # the state's own name, for a state however it is written
 
+    starts: list[int] = field(default_factory=list)  # the mentions' first tokens, sorted
+
     def add(self, m: _Mention) -> None:
         self.mentions.append(m)
+        insort(self.starts, m.span.start)
+
+    def latest(self, i: int) -> int:
+        """The start of the last mention at or before token i; -1 for none."""
+        k = bisect_right(self.starts, i)
+        return self.starts[k - 1] if k else -1
 
 
 def _mention(span: Span, label: str | None) -> _Mention | None:
@@ -452,8 +471,9 @@ def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
         for m in c.mentions:
             if len(m.key) > 1 and _personish(m):
                 for index, word in ((surname, m.key[-1]), (given, m.key[0])):
-                    if c not in index.setdefault(word, []):
-                        index[word].append(c)
+                    found = index.setdefault(word, [])
+                    if not any(f is c for f in found):
+                        found.append(c)
     full = {id(c) for found in surname.values() for c in found}
     for m in rest:
         c = by_key.get(m.key)
@@ -474,15 +494,13 @@ def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) 
         stated = {names.get(x.key[0]) for x in c.mentions if len(x.key) > 1} - {None}
         return not m.honorific or not stated or stated == {m.honorific}
 
-    def latest(c: _Cluster) -> int:
-        pos = m.span.start_char
-        return max((x.span.start_char for x in c.mentions if x.span.start_char <= pos), default=-1)
-
     for matches in (surname, given if m.key[0] in names and m.honorific is None else []):
         matches = [c for c in matches if agrees(c)]
         if matches:
-            before = [c for c in matches if latest(c) >= 0]
-            return max(before, key=latest) if before else min(matches, key=lambda c: c.mentions[0].span.start)
+            before = [c for c in matches if c.latest(m.span.start) >= 0]
+            if before:
+                return max(before, key=lambda c: c.latest(m.span.start))
+            return min(matches, key=lambda c: c.starts[0])
     return None
 
 
@@ -666,13 +684,16 @@ def _description_entities(
     """Sources that describe rather than name the speaker: a definite one that repeats a person's
     title or an organisation's or group's head word ("the senator", "the fund", "the ministry")
     is a mention of it; else an ORG or GROUP entity of its own where it names a collective."""
+    heads: dict[str, list[Entity]] = {}  # head word of a title or name -> the entities that have it
+    for e in named:
+        _index_heads(e, heads)
     by_key: dict[tuple[str, str], Entity] = {}
     out = []
     for head, source in descriptions:
         doc = source.doc
         span = [head.span.start_char, head.span.end_char]
         before = doc[head.span.start - 1] if head.span.start > source.start else None
-        ent = _antecedent(head.span, named) if before is not None and before.lower_ in DEFINITE else None
+        ent = _antecedent(head.span, heads) if before is not None and before.lower_ in DEFINITE else None
         if ent is None and head.type is None:
             continue
         if ent is None:
@@ -682,7 +703,7 @@ def _description_entities(
             if ent is None:
                 ent = by_key[key] = Entity(id="", name=name, type=head.type, aliases=[name])
                 out.append((span[0], 0, ent, None))
-                named.append(ent)
+                _index_heads(ent, heads)
             if before is not None and before.pos_ == "DET":
                 written = _text(doc[before.i : head.span.end])
                 if written not in ent.aliases:
@@ -692,22 +713,26 @@ def _description_entities(
     return out
 
 
-def _antecedent(head: Span, entities: list[Entity]) -> Entity | None:
+def _index_heads(e: Entity, heads: dict[str, list[Entity]]) -> None:
+    forms = e.titles if e.type == "PERSON" else e.aliases if e.type in ("ORG", "GROUP") else []
+    for word in {title_head(f) for f in forms}:
+        heads.setdefault(word, []).append(e)
+
+
+def _antecedent(head: Span, heads: dict[str, list[Entity]]) -> Entity | None:
     """The entity a definite description stands for: a person whose title ends in its head word,
     an organisation or group whose name does, with any proper modifier of the description found in
     its titles or names; the one mentioned last before it."""
-    word = title_head(head.root.text)
     # Proper modifiers must agree: "the Democratic nominee" is not the GOP nominee.
     proper = {t.text.casefold() for t in head if t.i != head.root.i and (t.ent_type_ or t.is_title)}
     pos = head.start_char
     best, best_pos = None, -1
-    for e in entities:
-        forms = e.titles if e.type == "PERSON" else e.aliases if e.type in ("ORG", "GROUP") else []
-        words = {w.casefold() for f in forms + e.aliases for w in f.split()}
-        if any(title_head(f) == word for f in forms) and proper <= words:
-            last = max((s for s, _ in e.mentions if s < pos), default=-1)
-            if last > best_pos:
-                best, best_pos = e, last
+    for e in heads.get(title_head(head.root.text), []):
+        if proper and not proper <= {w.casefold() for f in e.titles + e.aliases for w in f.split()}:
+            continue
+        last = max((s for s, _ in e.mentions if s < pos), default=-1)
+        if last > best_pos:
+            best, best_pos = e, last
     return best
 
 

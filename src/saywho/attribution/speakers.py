@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -99,12 +100,17 @@ def _choose(candidates: list[Entity], pronoun: str) -> tuple[Entity | None, bool
     return (candidates[0], True) if candidates else (None, False)
 
 
-def _latest_first(ids: list[str], ctx: _Context, pronoun: str) -> list[Entity]:
+def _latest_first(ids: Iterable[str], ctx: _Context, pronoun: str, limit: int | None = None) -> list[Entity]:
+    """The entities of `ids` (given nearest first) that the pronoun can stand for, each once."""
     out: list[Entity] = []
+    seen: set[str] = set()
     for eid in ids:
         e = ctx.by_id[eid]
-        if _compatible(e, pronoun) and e not in out:
+        if eid not in seen and _compatible(e, pronoun):
+            seen.add(eid)
             out.append(e)
+            if len(out) == limit:
+                break
     return out
 
 
@@ -147,7 +153,7 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     if not candidates:  # else anyone named in the window, nearest first
         candidates = _latest_first(_named_before(token, first, ctx), ctx, pronoun)
     if not candidates:  # else the latest attributed speaker or subject anywhere before
-        candidates = _latest_first([eid for _, eid in reversed(ctx.events[:hi])], ctx, pronoun)[:1]
+        candidates = _latest_first((ctx.events[i][1] for i in range(hi - 1, -1, -1)), ctx, pronoun, 1)
     return _choose(candidates, pronoun)
 
 

@@ -7,10 +7,14 @@ the parsed arguments returning the exit status; a new subcommand is one more ent
 from __future__ import annotations
 
 import argparse
+import functools
+import io
 import json
 import os
+import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -250,7 +254,328 @@ def add_eval(commands: Any) -> None:
     parser.set_defaults(run=run_eval)
 
 
-COMMANDS: tuple[Callable[[Any], None], ...] = (add_extract, add_eval)
+# --- the corpus store: ingest, search, speakers, statements, export, delete -----------------------
+
+DB_HELP = "the store file (default ./saywho.db)"
+STORE_FORMATS = ("table", "json")
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """argparse type: a whole number of at least `minimum`."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"not a whole number of at least {minimum}: {value!r}")
+        return number
+
+    return parse
+
+
+def period_value(value: str) -> str:
+    """argparse type for --since/--until: a day, month, ISO week or year."""
+    from saywho.store.dates import period
+
+    try:
+        period(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=Path("saywho.db"), metavar="FILE", help=DB_HELP)
+
+
+def store_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A store subcommand's run: a store that cannot be used is one clear line and exit status 1."""
+
+    @functools.wraps(run)
+    def wrapped(args: argparse.Namespace) -> int:
+        from saywho.store import StoreError
+
+        try:
+            return run(args)
+        except StoreError as error:
+            print(f"saywho {args.command}: error: {error}", file=sys.stderr)
+            return EXIT_FAILED
+
+    return wrapped
+
+
+@contextmanager
+def open_store(path: Path, create: bool = False) -> Iterator[sqlite3.Connection]:
+    """The store at `path`, closed after; SQLite's errors meanwhile become clear StoreErrors."""
+    from saywho.store import connect, store_errors
+
+    if not create and not path.exists():
+        raise UsageError(f"--db {path}: no store here (saywho ingest makes one)")
+    with store_errors(path):
+        conn = connect(path, create=create)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+@store_command
+def run_ingest(args: argparse.Namespace) -> int:
+    if not args.inputs and not args.reanalyse:
+        raise UsageError("give at least one INPUT (or --reanalyse alone, to update the stored articles)")
+    from saywho.store.ingest import ingest
+    from saywho.store.report import TerminalReporter, summary_lines
+
+    with open_store(args.db, create=True) as conn, TerminalReporter() as reporter:
+        summary = ingest(
+            conn,
+            args.inputs,
+            published=args.published,
+            workers=args.workers or 0,
+            scheduler=args.scheduler,
+            reanalyse=args.reanalyse,
+            reporter=reporter,
+        )
+    for line in summary_lines(summary):
+        report(line)
+    if summary.failed:
+        return EXIT_FAILED
+    return EXIT_USAGE if summary.errors else EXIT_OK
+
+
+def add_ingest(commands: Any) -> None:
+    parser = commands.add_parser(
+        "ingest",
+        help="analyse articles into the corpus store",
+        description=(
+            "Analyse articles and store them, their quotes and their speakers in an SQLite file. An "
+            "article is its id: the same id and text again is skipped, a new text replaces the "
+            "stored analysis. A run that is stopped, even killed, can simply be run again."
+        ),
+        epilog=(
+            "Exit status: 0 every input read; 2 bad usage or some input unreadable (each named on\n"
+            "stderr, the others still stored); 1 the store or an article's analysis failed.\n\n"
+            "examples:\n"
+            "  saywho ingest corpus/ --workers 2\n"
+            "  saywho ingest feed.jsonl --db news.db --scheduler tcp://10.0.0.5:8786\n"
+            "  saywho ingest --reanalyse          # bring older analyses up to date"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", help=INPUT_HELP)
+    add_db_option(parser)
+    parser.add_argument(
+        "--published",
+        type=published_date,
+        metavar="DATE",
+        help="publication date (ISO 8601) for records that carry none",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=whole_number(1),
+        metavar="N",
+        help="analyse in N local worker processes (default: in this process)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="analyse on the Dask distributed cluster whose scheduler is at ADDRESS (tcp://host:8786)",
+    )
+    parser.add_argument(
+        "--reanalyse",
+        action="store_true",
+        help="re-analyse the stored articles an older saywho (or model) analysed",
+    )
+    parser.set_defaults(run=run_ingest)
+
+
+@store_command
+def run_search(args: argparse.Namespace) -> int:
+    from saywho.store.export import COLUMNS, write_csv_rows
+    from saywho.store.render import search_table
+    from saywho.store.rows import flat_quote
+    from saywho.store.search import search_quotes
+
+    with open_store(args.db) as conn:
+        try:
+            quotes, total = search_quotes(
+                conn, args.query, args.speaker, args.outlet, args.since, args.until, args.limit
+            )
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    if args.format == "json":
+        write_stdout(json.dumps(quotes, ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "csv":
+        out = io.StringIO(newline="")
+        write_csv_rows((flat_quote(q) for q in quotes), out, list(COLUMNS["quotes"]))
+        write_stdout(out.getvalue())
+    else:
+        write_stdout(search_table(quotes, total))
+    return EXIT_OK
+
+
+def add_search(commands: Any) -> None:
+    parser = commands.add_parser(
+        "search",
+        help="find quotes in the store",
+        description=(
+            "Find stored quotes by words (ranked by relevance), speaker (any spelling), outlet and "
+            "date (the date a quote refers to, else its article's). Without words, newest first."
+        ),
+        epilog=(
+            "examples:\n"
+            '  saywho search "window of opportunity"\n'
+            "  saywho search --speaker Tsikhanouskaya --since 2022-05 --format json\n"
+            "  saywho search sanctions --outlet CNN --until 2022 --limit 10 --format csv > q.csv"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "query", nargs="?", metavar="QUERY", help='words that must all occur; "a phrase" in quotes'
+    )
+    parser.add_argument("--speaker", metavar="NAME", help="any spelling of the speaker's name")
+    parser.add_argument("--outlet", metavar="NAME", help="the publisher, e.g. CNN (case aside)")
+    parser.add_argument(
+        "--since", type=period_value, metavar="DATE", help="from this day, month, ISO week or year on"
+    )
+    parser.add_argument(
+        "--until", type=period_value, metavar="DATE", help="up to this day, month, ISO week or year"
+    )
+    parser.add_argument(
+        "--limit", type=whole_number(0), default=50, metavar="N", help="at most N quotes (default 50)"
+    )
+    add_db_option(parser)
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table", help="default: table")
+    parser.set_defaults(run=run_search)
+
+
+@store_command
+def run_speakers(args: argparse.Namespace) -> int:
+    from saywho.store.listing import list_speakers
+    from saywho.store.render import speakers_table
+
+    with open_store(args.db) as conn:
+        speakers = list_speakers(conn)
+    if args.format == "json":
+        write_stdout(json.dumps(speakers, ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_stdout(speakers_table(speakers))
+    return EXIT_OK
+
+
+def add_speakers(commands: Any) -> None:
+    parser = commands.add_parser(
+        "speakers",
+        help="list the corpus-wide speakers",
+        description="Every speaker in the store, each spelling of one person merged; the most quoted first.",
+    )
+    add_db_option(parser)
+    parser.add_argument("--format", choices=STORE_FORMATS, default="table", help="default: table")
+    parser.set_defaults(run=run_speakers)
+
+
+@store_command
+def run_statements(args: argparse.Namespace) -> int:
+    from saywho.store.listing import list_statements
+    from saywho.store.render import statements_table
+
+    with open_store(args.db) as conn:
+        statements = list_statements(conn)
+    if args.format == "json":
+        write_stdout(json.dumps(statements, ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_stdout(statements_table(statements))
+    return EXIT_OK
+
+
+def add_statements(commands: Any) -> None:
+    parser = commands.add_parser(
+        "statements",
+        help="list statements reported by several articles",
+        description=(
+            "Statements reported in two or more articles, with every report of each and where the "
+            "words inside quotation marks differ (wording_differs)."
+        ),
+    )
+    add_db_option(parser)
+    parser.add_argument("--format", choices=STORE_FORMATS, default="table", help="default: table")
+    parser.set_defaults(run=run_statements)
+
+
+@store_command
+def run_export(args: argparse.Namespace) -> int:
+    from saywho.store.export import export
+
+    output: Path = args.output
+    if output.is_dir():
+        raise UsageError(f"--output {output}: a directory, not a file")
+    if not output.parent.is_dir():
+        raise UsageError(f"--output {output}: no folder {output.parent}")
+    with open_store(args.db) as conn:
+        written = export(conn, args.what, args.format, output)
+    report(f"wrote {written} {args.what} rows to {output}")
+    return EXIT_OK
+
+
+def add_export(commands: Any) -> None:
+    from saywho.store.export import FORMATS as EXPORT_FORMATS
+    from saywho.store.export import WHATS
+
+    parser = commands.add_parser(
+        "export",
+        help="write the store's quotes, speakers or statements to a file",
+        description=(
+            "Write flat rows (one per quote, speaker, or report of a statement) as JSON Lines, CSV "
+            "or Parquet, ready for pandas. The file is written whole or not at all."
+        ),
+        epilog="example:\n  saywho export --what quotes --format parquet --output quotes.parquet",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--what", choices=WHATS, required=True)
+    parser.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    parser.add_argument("--output", type=Path, required=True, metavar="FILE")
+    add_db_option(parser)
+    parser.set_defaults(run=run_export)
+
+
+@store_command
+def run_delete(args: argparse.Namespace) -> int:
+    from saywho.store.ingest import delete
+
+    with open_store(args.db) as conn:
+        deleted = delete(conn, args.ids)
+    missing = [i for i in dict.fromkeys(args.ids) if i not in deleted]
+    for article_id in missing:
+        report(f"{article_id}: no such article in {args.db}")
+    report(f"deleted {len(deleted)} article{'s' if len(deleted) != 1 else ''} and their quotes")
+    return EXIT_USAGE if missing else EXIT_OK
+
+
+def add_delete(commands: Any) -> None:
+    parser = commands.add_parser(
+        "delete",
+        help="remove articles from the store",
+        description="Remove articles, their quotes and everything derived from them from the store.",
+        epilog="Exit status: 0 all deleted; 2 some id was not in the store (named on stderr); 1 failure.",
+    )
+    parser.add_argument("ids", nargs="+", metavar="ARTICLE_ID")
+    add_db_option(parser)
+    parser.set_defaults(run=run_delete)
+
+
+COMMANDS: tuple[Callable[[Any], None], ...] = (
+    add_extract,
+    add_eval,
+    add_ingest,
+    add_search,
+    add_speakers,
+    add_statements,
+    add_export,
+    add_delete,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

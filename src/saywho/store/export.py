@@ -1,0 +1,209 @@
+"""`saywho export`: quotes, speakers or statements as flat rows (pandas-friendly) in JSON Lines,
+CSV or Parquet, streamed from the store and written atomically (the file is whole or not there)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import Any, TextIO
+
+from saywho.store.listing import iter_statements, list_speakers
+from saywho.store.rows import QUOTE_SELECT, flat_quote, quote_dict
+
+WHATS = ("quotes", "speakers", "statements")
+FORMATS = ("jsonl", "csv", "parquet")
+PARQUET_BATCH = 50_000  # rows per Parquet row group: bounded memory however big the store
+
+# Each export's columns and their types (str, int, float, bool, a list of str, a list of spans).
+COLUMNS: dict[str, dict[str, str]] = {
+    "quotes": {
+        "article_id": "str",
+        "article_title": "str",
+        "outlet": "str",
+        "published": "str",
+        "url": "str",
+        "path": "str",
+        "quote_id": "str",
+        "type": "str",
+        "text": "str",
+        "start": "int",
+        "end": "int",
+        "fragments": "spans",
+        "speaker_name": "str",
+        "speaker_kind": "str",
+        "speaker_id": "int",
+        "mention": "str",
+        "cue": "str",
+        "cue_lemma": "str",
+        "addressee": "str",
+        "time_text": "str",
+        "time_value": "str",
+        "date": "str",
+        "confidence": "float",
+        "flags": "strs",
+    },
+    "speakers": {
+        "id": "int",
+        "name": "str",
+        "type": "str",
+        "aliases": "strs",
+        "titles": "strs",
+        "quotes": "int",
+        "articles": "int",
+    },
+    "statements": {
+        "statement_id": "int",
+        "speaker_id": "int",
+        "speaker_name": "str",
+        "wording_differs": "bool",
+        "flags": "strs",
+        "position": "int",
+        "article_id": "str",
+        "outlet": "str",
+        "url": "str",
+        "path": "str",
+        "type": "str",
+        "text": "str",
+        "start": "int",
+        "end": "int",
+    },
+}
+
+
+def quote_rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    cursor.execute(
+        f"SELECT {QUOTE_SELECT} FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " ORDER BY a.id, q.position"
+    )
+    for row in cursor:
+        yield flat_quote(quote_dict(row))
+
+
+def statement_rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """One row per report of a statement, with the statement's own fields repeated."""
+    for statement in iter_statements(conn):
+        for position, quote in enumerate(statement["quotes"]):
+            yield {
+                "statement_id": statement["id"],
+                "speaker_id": statement["speaker"]["id"],
+                "speaker_name": statement["speaker"]["name"],
+                "wording_differs": "wording_differs" in statement["flags"],
+                "flags": statement["flags"],
+                "position": position,
+                "article_id": quote["article"],
+                "outlet": quote["outlet"],
+                "url": quote["url"],
+                "path": quote["path"],
+                "type": quote["type"],
+                "text": quote["content"]["text"],
+                "start": quote["content"]["start"],
+                "end": quote["content"]["end"],
+            }
+
+
+def rows(conn: sqlite3.Connection, what: str) -> Iterator[dict[str, Any]]:
+    if what == "quotes":
+        return quote_rows(conn)
+    if what == "speakers":
+        return iter(list_speakers(conn))
+    if what == "statements":
+        return statement_rows(conn)
+    raise ValueError(f"cannot export {what!r}: one of {', '.join(WHATS)}")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path`, renamed over it once written; removed if anything fails."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield temporary
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def write_csv_rows(records: Iterable[dict[str, Any]], out: TextIO, columns: Sequence[str]) -> int:
+    """A header, then a line per record: lists as JSON text, booleans as true/false, None as empty."""
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for record in records:
+        writer.writerow([csv_cell(record[name]) for name in columns])
+        count += 1
+    return count
+
+
+def write_csv(records: Iterable[dict[str, Any]], path: Path, columns: Sequence[str]) -> int:
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        return write_csv_rows(records, out, columns)
+
+
+def arrow_schema(columns: dict[str, str]) -> Any:
+    import pyarrow as pa
+
+    types = {
+        "str": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "strs": pa.list_(pa.string()),
+        "spans": pa.list_(pa.list_(pa.int64())),
+    }
+    return pa.schema([(name, types[kind]) for name, kind in columns.items()])
+
+
+def write_parquet(records: Iterable[dict[str, Any]], path: Path, columns: dict[str, str]) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(columns)
+    count = 0
+    iterator = iter(records)
+    with pq.ParquetWriter(path, schema) as writer:
+        while batch := list(islice(iterator, PARQUET_BATCH)):
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            count += len(batch)
+        if count == 0:
+            writer.write_table(schema.empty_table())
+    return count
+
+
+def export(conn: sqlite3.Connection, what: str, output_format: str, output: Path) -> int:
+    """Write every row of `what` to `output` in `output_format`; the number of rows."""
+    if output_format not in FORMATS:
+        raise ValueError(f"cannot write {output_format!r}: one of {', '.join(FORMATS)}")
+    records = rows(conn, what)
+    columns = COLUMNS[what]
+    with atomic_path(Path(output)) as temporary:
+        if output_format == "jsonl":
+            return write_jsonl(records, temporary)
+        if output_format == "csv":
+            return write_csv(records, temporary, list(columns))
+        return write_parquet(records, temporary, columns)

@@ -1,0 +1,227 @@
+"""The store's SQLite schema, and opening a store safely.
+
+One file: WAL (readers never wait for the writer), foreign keys on (deleting an article deletes
+everything derived from it), FTS5 over quote text and speaker names. A file that is not a saywho
+store is refused without a byte written to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DEFAULT_DB = "saywho.db"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
+
+TABLES = (
+    """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID""",
+    # analysis: the contract's JSON of the article, its document.text left out (it is `text`).
+    # analyser: saywho's version and the model files' hash when it was analysed (--reanalyse).
+    """CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        title TEXT, outlet TEXT, published TEXT, url TEXT, path TEXT,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        analyser TEXT NOT NULL,
+        analysis TEXT NOT NULL
+    )""",
+    "CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE)",
+    "CREATE INDEX articles_analyser ON articles(analyser)",
+    # Corpus-wide speakers, recomputed after every change (derived.py); aliases and titles are JSON.
+    """CREATE TABLE persons (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        titles TEXT NOT NULL
+    )""",
+    # Every spelling of a person, folded (case, accents, spacing): --speaker looks names up here.
+    """CREATE TABLE person_aliases (
+        key TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, person_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX person_aliases_person ON person_aliases(person_id)",
+    # One speaker as one article names it (an entity of its analysis): what people.py merges.
+    """CREATE TABLE article_speakers (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        entity TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        titles TEXT NOT NULL,
+        gender TEXT,
+        person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+        PRIMARY KEY (article_id, entity)
+    ) WITHOUT ROWID""",
+    # One row per quote. date: the quote's day for --since/--until and ordering (time.value's
+    # first day, else the article's published). flags and fragments are JSON.
+    """CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        quote_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        content TEXT NOT NULL,
+        content_start INTEGER NOT NULL,
+        content_end INTEGER NOT NULL,
+        fragments TEXT NOT NULL,
+        speaker_name TEXT,
+        speaker_entity TEXT,
+        speaker_kind TEXT NOT NULL,
+        mention_text TEXT, mention_start INTEGER, mention_end INTEGER,
+        cue_text TEXT, cue_lemma TEXT, cue_start INTEGER, cue_end INTEGER,
+        addressee_text TEXT, addressee_start INTEGER, addressee_end INTEGER,
+        time_text TEXT, time_start INTEGER, time_end INTEGER, time_value TEXT,
+        date TEXT,
+        confidence REAL NOT NULL,
+        flags TEXT NOT NULL,
+        person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+        UNIQUE (article_id, quote_id)
+    )""",
+    "CREATE INDEX quotes_date ON quotes(date)",
+    "CREATE INDEX quotes_person_date ON quotes(person_id, date)",
+    # External content: the index holds no second copy of the text (bytes per quote).
+    """CREATE VIRTUAL TABLE quotes_fts USING fts5(
+        content, speaker_name, content='quotes', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO quotes_fts(rowid, content, speaker_name) VALUES (new.id, new.content, new.speaker_name);
+    END""",
+    """CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+        INSERT INTO quotes_fts(quotes_fts, rowid, content, speaker_name)
+        VALUES ('delete', old.id, old.content, old.speaker_name);
+    END""",
+    """CREATE TRIGGER quotes_fts_update AFTER UPDATE OF content, speaker_name ON quotes BEGIN
+        INSERT INTO quotes_fts(quotes_fts, rowid, content, speaker_name)
+        VALUES ('delete', old.id, old.content, old.speaker_name);
+        INSERT INTO quotes_fts(rowid, content, speaker_name) VALUES (new.id, new.content, new.speaker_name);
+    END""",
+    # Quotes in two or more articles that report one statement (statements.py links them).
+    """CREATE TABLE statements (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+        flags TEXT NOT NULL,
+        differences TEXT NOT NULL
+    )""",
+    """CREATE TABLE statement_quotes (
+        statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        quote_id TEXT NOT NULL,
+        PRIMARY KEY (statement_id, position),
+        FOREIGN KEY (article_id, quote_id) REFERENCES quotes(article_id, quote_id) ON DELETE CASCADE
+    ) WITHOUT ROWID""",
+    "CREATE INDEX statement_quotes_quote ON statement_quotes(article_id, quote_id)",
+)
+
+
+class StoreError(Exception):
+    """The store cannot be used: a clear, one-line reason naming the file."""
+
+
+def explain(error: sqlite3.Error, path: str | Path) -> StoreError:
+    """An SQLite error as the user should read it."""
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return StoreError(f"{path}: the store is locked by another process (waited, then gave up)")
+    if "full" in message or "disk I/O" in message:
+        return StoreError(
+            f"{path}: could not write ({message}: the disk may be full); "
+            "the batch being written was not stored, the store keeps what was stored before it"
+        )
+    if "not a database" in message or "malformed" in message or "encrypted" in message:
+        return StoreError(f"{path}: not a usable SQLite database ({message}); the file was left as it is")
+    return StoreError(f"{path}: {message}")
+
+
+@contextmanager
+def store_errors(path: str | Path) -> Iterator[None]:
+    """Raise SQLite's errors as StoreErrors that say what happened to the store."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise explain(error, path) from error
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back whole on any error (a failed COMMIT included)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def check_schema(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether the store still needs its tables; StoreError if the file is another database."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return True
+    if "meta" not in tables or "quotes" not in tables:
+        raise StoreError(f"{path}: an SQLite database, but not a saywho store; the file was left as it is")
+    version = int(get_meta(conn, "schema_version") or 0)
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: made by a newer saywho (store schema {version}); upgrade saywho to use it")
+    return False
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    with transaction(conn):
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            return  # another process made them while this one waited
+        for statement in TABLES:
+            conn.execute(statement)
+        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+
+
+def connect(
+    path: str | Path = DEFAULT_DB, create: bool = True, timeout: float = BUSY_TIMEOUT
+) -> sqlite3.Connection:
+    """An open store (made, with its tables, when `create` and the file is new or empty).
+
+    In autocommit mode: writers group their statements with `transaction`. StoreError when the file
+    is missing (and not `create`), not a database, another program's database, or locked too long.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path}: a directory, not a store file")
+    if not create and not path.is_file():
+        raise StoreError(f"{path}: no store here (saywho ingest makes one)")
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    try:
+        with store_errors(path):
+            conn.execute("PRAGMA foreign_keys = ON")
+            new = check_schema(conn, path)  # reads the header first: a corrupt file fails here, unwritten
+            if new and not create:
+                raise StoreError(
+                    f"{path}: an empty database, not a saywho store yet (saywho ingest makes one)"
+                )
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL is safe against a crashed or killed process (power loss may lose
+            # the last commits, never consistency), and much faster than FULL.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if new:
+                create_tables(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn

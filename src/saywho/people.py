@@ -1,0 +1,601 @@
+"""Corpus-wide people and organisations: one person under many spellings.
+
+Each article names its speakers its own way ("Sviatlana Tsikhanouskaya", "Svetlana Tikhanovskaya",
+"Tichanovskaya"). `merge_speakers` groups the per-article records (`SpeakerRecord`, one per entity of
+an article) into corpus-wide `Person`s. It is a pure function: the store calls it at the end of an
+ingest with every record of the corpus and gets the same answer whatever the order of its input.
+
+How people merge (type PERSON):
+- Names are compared through a transliteration *skeleton* (accents dropped, kh/h, ts/c, y/j/i,
+  w/v, x/ks, -enka/-enko, doubled letters collapsed), so Zelensky, Zelenskyy and Zelenskiy are one.
+- Two full names (given name and surname) merge when their surnames agree (equal skeletons, or a
+  string similarity of at least 0.8 between longer surnames with full given names agreeing) and
+  their given names are compatible: one missing, an initial that fits, equal skeletons, one group of
+  name_variants.tsv (Bill/William, Volodymyr/Vladimir), or, for names of seven letters or more, a
+  close spelling with the same first letter (Svetlana/Sviatlana). A generation mark (Jr., III),
+  conflicting middle initials or a feminine surname beside a masculine one (Tikhanovskaya,
+  Tikhanovsky) keep them apart. Merging is complete-link: two groups join only when no pair across
+  them conflicts, so "George Bush" cannot chain George W. and George H. W. Bush into one.
+- A bare surname ("Lukashenko": the article never gave the full name) joins the single person of
+  the corpus with that surname. When the corpus holds several (Bill and Hillary Clinton) it joins
+  the one whose titles it shares, else it stays a person of its own, one per article: a bare
+  "Clinton" is never guessed. Bare surnames with no full-name holder merge with each other.
+
+Organisations, places and nationalities (ORG, GPE, LOC, NORP) merge on an equal normalised name or
+alias ("the Kremlin" / "Kremlin"). Unnamed collectives (GROUP: "prospective volunteer fighters")
+never merge across articles: two articles' "protesters" are not one group.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from saywho.statements import QuoteRecord
+
+ORGANISATION_TYPES = {"ORG", "GPE", "LOC", "NORP"}
+HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "madam", "president", "sen",
+    "senator", "rep", "gov", "governor", "gen", "general", "col", "colonel", "capt", "sgt", "rev", "pm",
+    "ayatollah", "sheikh", "prince", "princess", "king", "queen", "pope", "chancellor", "minister",
+}  # fmt: skip
+GENERATIONS = {"jr", "sr", "ii", "iii", "iv"}
+# Lower-case words that begin a surname: "Ursula von der Leyen" is "von der Leyen".
+PARTICLES = {
+    "van",
+    "von",
+    "de",
+    "der",
+    "den",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "dos",
+    "la",
+    "le",
+    "bin",
+    "al",
+}
+SURNAME_SIMILARITY = 0.8
+GIVEN_SIMILARITY = 0.75
+BARE_SIMILARITY = 0.88
+# Two spellings in one person, linked through others, are at least this close.
+CHAIN_SIMILARITY = 0.6
+
+
+@dataclass(frozen=True)
+class SpeakerRecord:
+    """One named entity as one article gives it.
+
+    `article` and `entity` (the entity's id in that article, e.g. "e3") together are the record's
+    key: `person_index` maps them to the merged person. `name` is the article's fullest spelling;
+    `aliases` every spelling the article used; `titles` the phrases it gave ("opposition leader").
+    """
+
+    article: str
+    entity: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+
+
+@dataclass
+class Person:
+    """A corpus-wide person or organisation: every record of it, every spelling, every title."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    records: list[SpeakerRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A person's name cut into skeletons: given names, surname, generation (jr, iii)."""
+
+    given: tuple[str, ...]
+    surname: str
+    generation: str | None
+
+
+# --- spelling ---------------------------------------------------------------------------------
+
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
+# Rewrites in order; each maps the spellings of one sound in the usual romanisations to one form.
+_SKELETON_RULES = [
+    (r"tch", "ch"),
+    (r"sch", "sh"),
+    (r"kh", "h"),
+    (r"(?<=[aeiou])h(?![aeiou])", ""),
+    (r"(?<=[aeiou])j|j(?=[aeiou])", "y"),
+    (r"x", "ks"),
+    (r"ph", "f"),
+    (r"w", "v"),
+    (r"ts|tz|cz", "c"),
+    (r"ck", "k"),
+    (r"q", "k"),
+    (r"y", "i"),
+    (r"^ie", "e"),
+    (r"enka$", "enko"),
+    (r"(.)\1+", r"\1"),
+]
+_SKELETON_RES = [(re.compile(p), r) for p, r in _SKELETON_RULES]
+# A feminine Slavic or Polish surname and its masculine form: Tikhanovskaya/Tikhanovsky, Ivanova/Ivanov.
+_FEMININE = re.compile(r"(?:(?<=sk)|(?<=ck))(?:aia|a)$|(?<=[oe]v)a$|(?<=in)a$")
+_MASCULINE = re.compile(r"(?:(?<=sk)|(?<=ck))i$|[oe]v$|in$")
+
+
+def ascii_fold(text: str) -> str:
+    """Lower case, accents and special letters folded to plain ASCII letters."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """The transliteration skeleton of one name word: Tikhanovskaïa and Tikhanovskaya give one."""
+    s = re.sub(r"[^a-z]", "", ascii_fold(word))
+    for pattern, repl in _SKELETON_RES:
+        s = pattern.sub(repl, s)
+    return s
+
+
+def _gender_form(surname: str) -> str | None:
+    if _FEMININE.search(surname):
+        return "f"
+    if _MASCULINE.search(surname):
+        return "m"
+    return None
+
+
+def _similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+_VOWELS = set("aeiou")
+# Letters that romanisations of one sound swap: Tsikhanouskaya/Tikhanovskaya, Gaddafi/Kadhafi.
+_SWAPS = [set("ctsz"), set("kgh"), set("uv")]
+
+
+def _swappable(x: str, y: str) -> bool:
+    return (x in _VOWELS and y in _VOWELS) or any(x in s and y in s for s in _SWAPS)
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """True when two skeletons differ only as romanisations do: vowels, h and c, and swapped sounds.
+
+    Johnson/Johnston (an added t) or Keqiang/Qiang are not variants of one name.
+    """
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        x, y = a[i1:i2], b[j1:j2]
+        if op == "equal" or set(x + y) <= _VOWELS | {"h", "c"}:
+            continue
+        if op == "replace" and len(x) == len(y) and all(_swappable(p, q) for p, q in zip(x, y, strict=True)):
+            continue
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _variant_groups() -> dict[str, frozenset[int]]:
+    """Skeleton of a given name -> the groups of name_variants.tsv it belongs to."""
+    groups: dict[str, set[int]] = defaultdict(set)
+    text = resources.files("saywho").joinpath("data/name_variants.tsv").read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines()):
+        if line.strip() and not line.startswith("#"):
+            for name in line.split("\t"):
+                groups[skeleton(name)].add(number)
+    return {k: frozenset(v) for k, v in groups.items()}
+
+
+# --- names --------------------------------------------------------------------------------------
+
+
+def parse_name(name: str) -> _Name | None:
+    """Cut a person's name into given names, surname and generation; None when nothing is left."""
+    name = re.sub(r"['’]s$", "", name.strip())
+    words = [w for w in re.split(r"[\s,\-‐]+", name) if w]
+    while words and words[0].lower().rstrip(".") in HONORIFICS and len(words) > 1:
+        words = words[1:]
+    generation = None
+    if len(words) > 1 and words[-1].lower().rstrip(".") in GENERATIONS:
+        generation = words.pop().lower().rstrip(".")
+    if not words:
+        return None
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in PARTICLES:
+        start -= 1
+    surname = skeleton("".join(words[start:]))
+    given = tuple(s for s in (skeleton(w) for w in words[:start]) if s)
+    return _Name(given, surname, generation) if surname else None
+
+
+def _given_match(a: str, b: str) -> str | None:
+    """'strong' when two given names are one name, 'weak' when an initial fits, else None."""
+    if len(a) == 1 or len(b) == 1:
+        return "weak" if a[0] == b[0] else None
+    if a == b or _variant_groups().get(a, frozenset()) & _variant_groups().get(b, frozenset()):
+        return "strong"
+    # Close spellings of longer names only: Mary/Marty, Marine/Marion are different people.
+    if min(len(a), len(b)) < 7 or a[0] != b[0] or (a[-1] == "a") != (b[-1] == "a"):
+        return None
+    return "strong" if _similar(a, b) >= GIVEN_SIMILARITY else None
+
+
+def given_agreement(x: _Name, y: _Name) -> str | None:
+    """How far the given names of two people agree: 'strong', 'weak' (one missing, an initial) or None."""
+    if not x.given or not y.given:
+        return "weak"
+    first = _given_match(x.given[0], y.given[0])
+    if first is None:
+        return None
+    if len(x.given) > 1 and len(y.given) > 1 and x.given[1][0] != y.given[1][0]:
+        return None  # George W. Bush, George H. W. Bush
+    return first
+
+
+def surname_similarity(x: _Name, y: _Name) -> float:
+    """1.0 for one surname; a similarity for close spellings; 0.0 for different or gendered forms."""
+    if x.surname == y.surname:
+        return 1.0
+    gx, gy = _gender_form(x.surname), _gender_form(y.surname)
+    if gx and gy and gx != gy:
+        return 0.0
+    if min(len(x.surname), len(y.surname)) < 5 or not spelling_variant(x.surname, y.surname):
+        return 0.0
+    return _similar(x.surname, y.surname)
+
+
+def same_person(x: _Name, y: _Name) -> float:
+    """How strongly two full names are one person: 0 when they conflict, else up to 3."""
+    if x.generation != y.generation:
+        return 0.0
+    given = given_agreement(x, y)
+    surname = surname_similarity(x, y)
+    if given is None or surname < SURNAME_SIMILARITY:
+        return 0.0
+    if surname < 1.0:
+        # A different surname spelling is believed only with the given names spelled out in full.
+        return surname if given == "strong" else 0.0
+    return 3.0 if given == "strong" else 2.0
+
+
+def names_conflict(x: _Name, y: _Name) -> bool:
+    """True when two names cannot be one person: other given names, generations or gendered forms,
+    or surnames too far apart to be spellings of one (a cluster may hold spellings linked in a chain:
+    Tsikhanouskaya - Tikhanovskaya - Tichanovskaya)."""
+    if x.generation != y.generation or given_agreement(x, y) is None:
+        return True
+    gx, gy = _gender_form(x.surname), _gender_form(y.surname)
+    if gx and gy and gx != gy and x.surname != y.surname:
+        return True
+    return x.surname != y.surname and _similar(x.surname, y.surname) < CHAIN_SIMILARITY
+
+
+# --- merging ------------------------------------------------------------------------------------
+
+
+class _Clusters:
+    """Union-find over items, keeping each cluster's members for the complete-link check."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            ra, rb = min(ra, rb), max(ra, rb)
+            self.parent[rb] = ra
+            self.members[ra].extend(self.members.pop(rb))
+
+
+def _block_keys(word: str) -> tuple[str, str]:
+    # Romanisations rarely change both ends of a name at once: compare words sharing one end.
+    return "<" + word[:3], ">" + word[-3:]
+
+
+def _blocks(words: Iterable[str]) -> dict[str, list[str]]:
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for w in sorted(set(words)):
+        for key in _block_keys(w):
+            blocks[key].append(w)
+    return blocks
+
+
+def _neighbours(word: str, blocks: dict[str, list[str]]) -> set[str]:
+    """The other words of `blocks` that may be spellings of `word` (one end shared, length close)."""
+    near = {w for key in _block_keys(word) for w in blocks.get(key, ())}
+    return {w for w in near if w != word and abs(len(w) - len(word)) <= 3}
+
+
+def _person_candidates(names: list[_Name]) -> list[tuple[float, int, int]]:
+    """Scored pairs of full names worth merging: one surname, or two close spellings of one."""
+    by_surname: dict[str, list[int]] = defaultdict(list)
+    for i, n in enumerate(names):
+        by_surname[n.surname].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for group in by_surname.values():
+        pairs.update(itertools.combinations(group, 2))
+    blocks = _blocks(by_surname)
+    for surname, group in by_surname.items():
+        for other in _neighbours(surname, blocks):
+            pairs.update((min(a, b), max(a, b)) for a in group for b in by_surname[other])
+    # One given name (or one of its variants) with any surname spelling: Boris Yeltsin / Boris Jelzin.
+    by_given: dict[object, list[int]] = defaultdict(list)
+    for i, n in enumerate(names):
+        if len(n.given[0]) > 1:
+            for key in (n.given[0], *_variant_groups().get(n.given[0], ())):
+                by_given[key].append(i)
+    for group in by_given.values():
+        pairs.update(itertools.combinations(group, 2))
+    scored = ((same_person(names[a], names[b]), a, b) for a, b in pairs)
+    return sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1], s[2]))
+
+
+def _merge_full_names(names: list[_Name]) -> _Clusters:
+    clusters = _Clusters(len(names))
+    for _, a, b in _person_candidates(names):
+        ra, rb = clusters.find(a), clusters.find(b)
+        if ra == rb:
+            continue
+        if not any(
+            names_conflict(names[i], names[j]) for i in clusters.members[ra] for j in clusters.members[rb]
+        ):
+            clusters.union(ra, rb)
+    return clusters
+
+
+def _title_words(titles: Iterable[str]) -> set[str]:
+    return {w for t in titles for w in re.findall(r"[a-z]{4,}", ascii_fold(t))}
+
+
+def _bare_fits(
+    bare: _Name, surnames: dict[str, set[int]], blocks: dict[str, list[str]], holders: dict[int, list[_Name]]
+) -> list[int]:
+    """The full-name clusters whose surname a bare surname may be: equal, or close for long names."""
+    fits = set(surnames.get(bare.surname, ()))
+    if len(bare.surname) >= 6:
+        for other in _neighbours(bare.surname, blocks):
+            if _similar(other, bare.surname) >= BARE_SIMILARITY and spelling_variant(other, bare.surname):
+                fits |= surnames[other]
+    return sorted(r for r in fits if not any(names_conflict(bare, n) for n in holders[r]))
+
+
+def _merge_people(records: list[SpeakerRecord]) -> list[list[SpeakerRecord]]:
+    """Group PERSON records: full names first, then each bare surname to its one full-name holder."""
+    parsed = [(parse_name(r.name), r) for r in records]
+    full = [(n, r) for n, r in parsed if n is not None and n.given]
+    unnamed = [[r] for n, r in parsed if n is None]
+    # Distinct names are compared once, however many articles spell them so.
+    distinct = sorted({n for n, _ in full}, key=lambda n: (n.surname, n.given, n.generation or ""))
+    position = {n: i for i, n in enumerate(distinct)}
+    clusters = _merge_full_names(distinct)
+    groups: dict[int, list[SpeakerRecord]] = defaultdict(list)
+    holders: dict[int, list[_Name]] = defaultdict(list)
+    surnames: dict[str, set[int]] = defaultdict(set)
+    for n, r in full:
+        root = clusters.find(position[n])
+        groups[root].append(r)
+        holders[root].append(n)
+        surnames[n.surname].add(root)
+    blocks = _blocks(surnames)
+    homeless: dict[str, list[SpeakerRecord]] = defaultdict(list)
+    alone: list[list[SpeakerRecord]] = []
+    # Bare surnames join only after every full name is placed, so input order does not matter.
+    joins: list[tuple[int, SpeakerRecord]] = []
+    for n, r in parsed:
+        if n is None or n.given:
+            continue
+        fits = _bare_fits(n, surnames, blocks, holders)
+        if len(fits) > 1:
+            # Several namesakes: the titles may tell which ("the former president"), else never guessed.
+            words = _title_words(r.titles)
+            fits = [root for root in fits if words & _title_words(t for m in groups[root] for t in m.titles)]
+            if len(fits) != 1:
+                alone.append([r])
+                continue
+        if fits:
+            joins.append((fits[0], r))
+        else:
+            homeless[n.surname].append(r)
+    for root, r in joins:
+        groups[root].append(r)
+    return list(groups.values()) + _merge_bare(homeless) + alone + unnamed
+
+
+def _merge_bare(by_surname: dict[str, list[SpeakerRecord]]) -> list[list[SpeakerRecord]]:
+    """Group bare surnames that no full name claims: one surname under its spellings is one person."""
+    surnames = sorted(by_surname)
+    position = {w: i for i, w in enumerate(surnames)}
+    blocks = _blocks(surnames)
+    clusters = _Clusters(len(surnames))
+    for word in surnames:
+        for other in _neighbours(word, blocks):
+            if surname_similarity(_Name((), word, None), _Name((), other, None)) >= SURNAME_SIMILARITY:
+                clusters.union(position[word], position[other])
+    return [[r for i in members for r in by_surname[surnames[i]]] for members in clusters.members.values()]
+
+
+def _org_key(name: str) -> str:
+    return " ".join(
+        re.findall(r"[a-z0-9]+", ascii_fold(re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.I)))
+    )
+
+
+def _merge_organisations(records: list[SpeakerRecord]) -> list[list[SpeakerRecord]]:
+    """Group ORG/GPE/LOC/NORP records that share a normalised proper name or alias."""
+    clusters = _Clusters(len(records))
+    owner: dict[str, int] = {}
+    for i, r in enumerate(records):
+        for spelling in (r.name, *r.aliases):
+            key = _org_key(spelling)
+            proper = spelling.strip()[:1].isupper() or re.match(r"(?i)the\s+[A-Z]", spelling.strip())
+            if key and (proper or spelling == r.name):
+                if key in owner:
+                    clusters.union(owner[key], i)
+                else:
+                    owner[key] = i
+    return [[records[i] for i in members] for members in clusters.members.values()]
+
+
+def _family(record_type: str) -> str:
+    if record_type == "PERSON":
+        return "person"
+    return "organisation" if record_type in ORGANISATION_TYPES else "group"
+
+
+def _slug(name: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_fold(name))) or "unnamed"
+
+
+def _most_common(values: Iterable[str]) -> list[str]:
+    """Distinct values (case-insensitively), most frequent first, then longest, then alphabetical."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for v in values:
+        v = v.strip()
+        if v:
+            counts[v.lower()] += 1
+            spelling.setdefault(v.lower(), v)
+            spelling[v.lower()] = min(spelling[v.lower()], v)
+    order = sorted(counts, key=lambda k: (-counts[k], -len(k), k))
+    return [spelling[k] for k in order]
+
+
+def _person(records: list[SpeakerRecord]) -> Person:
+    records = sorted(records, key=lambda r: (r.article, r.entity))
+    names = [r.name for r in records]
+    # The canonical name is the spelling most articles use, a full name before a bare one.
+    full = [n for n in names if len(n.split()) > 1] or names
+    aliases = sorted({a.strip() for r in records for a in (r.name, *r.aliases) if a.strip()}, key=str.lower)
+    return Person(
+        id="",
+        name=_most_common(full)[0],
+        type=Counter(r.type for r in records).most_common(1)[0][0],
+        aliases=_dedupe_case(aliases),
+        titles=_most_common(t for r in records for t in r.titles),
+        records=records,
+    )
+
+
+def _dedupe_case(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for v in values:
+        seen.setdefault(v.lower(), v)
+    return list(seen.values())
+
+
+def merge_speakers(speakers: Iterable[SpeakerRecord]) -> list[Person]:
+    """Merge per-article speaker records into corpus-wide people and organisations.
+
+    Pure and order-independent: the same records give the same persons, ids and order. Ids are
+    slugs of the canonical name ("svetlana-tikhanovskaya"; "-2", "-3" for namesakes), so they stay
+    put while the canonical spelling does. Every record lands in exactly one person.
+    """
+    records = sorted(set(speakers), key=lambda r: (r.article, r.entity, r.name, r.type))
+    by_family: dict[str, list[SpeakerRecord]] = defaultdict(list)
+    for r in records:
+        by_family[_family(r.type)].append(r)
+    groups = _merge_people(by_family["person"]) + _merge_organisations(by_family["organisation"])
+    groups += [[r] for r in by_family["group"]]
+    persons = sorted(
+        (_person(g) for g in groups), key=lambda p: (_slug(p.name), p.records[0].article, p.records[0].entity)
+    )
+    used: Counter[str] = Counter()
+    for p in persons:
+        slug = _slug(p.name)
+        used[slug] += 1
+        p.id = slug if used[slug] == 1 else f"{slug}-{used[slug]}"
+    return persons
+
+
+def person_index(persons: Iterable[Person]) -> dict[tuple[str, str], str]:
+    """(article id, entity id) -> person id, for every record of the persons."""
+    return {(r.article, r.entity): p.id for p in persons for r in p.records}
+
+
+# --- adapters for the store ---------------------------------------------------------------------
+
+
+def _as_dict(analysis: Any) -> Mapping[str, Any]:
+    return analysis.to_dict() if hasattr(analysis, "to_dict") else analysis
+
+
+def speaker_records(analysis: Any, article: str | None = None) -> list[SpeakerRecord]:
+    """The speaker records of one analysed article (an `Analysis` or its contract JSON dict).
+
+    Every entity becomes a record, speaking or not, so that a bare surname in one article can find
+    the full name another gives. A quote whose speaker has a name but no entity gets a record keyed
+    "~NAME" (the store's key for such speakers). `article` defaults to the document's id.
+    """
+    data = _as_dict(analysis)
+    article = article or data["document"]["id"]
+    records = [
+        SpeakerRecord(
+            article,
+            e["id"],
+            e["name"],
+            e["type"],
+            tuple(e.get("aliases") or ()),
+            tuple(e.get("titles") or ()),
+        )
+        for e in data.get("entities", [])
+    ]
+    kinds = {"person": "PERSON", "organization": "ORG", "group": "GROUP"}
+    for q in data.get("quotes", []):
+        s = q.get("speaker") or {}
+        if s.get("name") and not s.get("entity"):
+            records.append(
+                SpeakerRecord(article, "~" + s["name"], s["name"], kinds.get(s.get("kind"), "PERSON"))
+            )
+    return records
+
+
+def speakers_json(
+    persons: Iterable[Person], quotes: Iterable[QuoteRecord], everyone: bool = False
+) -> list[dict]:
+    """The contract's `saywho speakers --format json` array.
+
+    {"id", "name", "type", "aliases", "titles", "quotes": N, "articles": N} per person; only the
+    persons that speak in `quotes` unless `everyone`.
+    """
+    counts: Counter[str] = Counter()
+    articles: dict[str, set[str]] = defaultdict(set)
+    for q in quotes:
+        if q.person:
+            counts[q.person] += 1
+            articles[q.person].add(q.article)
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "type": p.type,
+            "aliases": p.aliases,
+            "titles": p.titles,
+            "quotes": counts[p.id],
+            "articles": len(articles[p.id]),
+        }
+        for p in persons
+        if everyone or counts[p.id]
+    ]

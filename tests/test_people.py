@@ -1,0 +1,214 @@
+"""Corpus-wide people: spellings and transliterations merge, namesakes and relatives do not."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from saywho.people import (
+    SpeakerRecord,
+    merge_speakers,
+    person_index,
+    skeleton,
+    speaker_records,
+    speakers_json,
+)
+from saywho.statements import QuoteRecord
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _record(article: str, name: str, kind: str = "PERSON", titles: tuple[str, ...] = ()) -> SpeakerRecord:
+    return SpeakerRecord(article, "e1", name, kind, (name,), titles)
+
+
+def _merged(*records: SpeakerRecord) -> list[set[str]]:
+    """The persons as sets of "article:name", for order-free comparison."""
+    return sorted(({f"{r.article}:{r.name}" for r in p.records} for p in merge_speakers(records)), key=sorted)
+
+
+def _pairs() -> list[list[str]]:
+    lines = (FIXTURES / "names" / "pairs.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_labelled_pairs_precision(capsys: pytest.CaptureFixture[str]) -> None:
+    pairs = _pairs()
+    assert len(pairs) >= 150
+    outcome = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    wrong = []
+    for name_a, type_a, name_b, type_b, label, _kind in pairs:
+        persons = merge_speakers([_record("a", name_a, type_a), _record("b", name_b, type_b)])
+        merged = len(persons) == 1
+        key = ("t" if merged == (label == "same") else "f") + ("p" if merged else "n")
+        outcome[key] += 1
+        if key == "fp":
+            wrong.append(f"{name_a} / {name_b}")
+    precision = outcome["tp"] / (outcome["tp"] + outcome["fp"])
+    recall = outcome["tp"] / (outcome["tp"] + outcome["fn"])
+    with capsys.disabled():
+        print(f"\nname pairs: {len(pairs)}, precision {precision:.3f}, recall {recall:.3f}")
+    assert precision >= 0.95, wrong
+    assert recall >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Tikhanovskaya", "Tikhanovskaïa"),
+        ("Zelensky", "Zelenskyy"),
+        ("Zelenskiy", "Zelenskyy"),
+        ("Lukashenko", "Lukashenka"),
+        ("Prokopiev", "Prokopyev"),
+        ("Tikhanovskaya", "Tikhanovskaia"),
+        ("Boris Jelzin", "Boris Jelzin"),
+    ],
+)
+def test_skeleton_equates_romanisations(a: str, b: str) -> None:
+    assert skeleton(a) == skeleton(b)
+
+
+def test_relatives_and_generations_stay_apart() -> None:
+    assert len(_merged(_record("a", "Bill Clinton"), _record("b", "Hillary Clinton"))) == 2
+    assert len(_merged(_record("a", "Donald Trump"), _record("b", "Donald Trump Jr."))) == 2
+    assert len(_merged(_record("a", "Sergei Tikhanovsky"), _record("b", "Svetlana Tikhanovskaya"))) == 2
+    assert len(_merged(_record("a", "Tikhanovsky"), _record("b", "Tikhanovskaya"))) == 2
+
+
+def test_complete_link_does_not_chain_namesakes() -> None:
+    persons = _merged(
+        _record("a", "George W. Bush"), _record("b", "George H. W. Bush"), _record("c", "George Bush")
+    )
+    # "George Bush" fits either; it may join one, never both into one person.
+    assert {"a:George W. Bush", "b:George H. W. Bush"} not in [
+        p & {"a:George W. Bush", "b:George H. W. Bush"} for p in persons
+    ]
+    assert len(persons) >= 2
+
+
+def test_bare_surname_joins_the_one_full_name() -> None:
+    persons = _merged(
+        _record("a", "Alexander Lukashenko"), _record("b", "Lukashenka"), _record("c", "Lukashenko")
+    )
+    assert persons == [{"a:Alexander Lukashenko", "b:Lukashenka", "c:Lukashenko"}]
+
+
+def test_bare_surname_between_namesakes_is_not_guessed() -> None:
+    bill = _record("a", "Bill Clinton", titles=("former president",))
+    hillary = _record("b", "Hillary Clinton", titles=("secretary of state",))
+    bare = _record("c", "Clinton")
+    assert {"c:Clinton"} in _merged(bill, hillary, bare)
+    # Titles the bare record shares with one of them tell which.
+    told = _record("d", "Clinton", titles=("the former President",))
+    assert {"a:Bill Clinton", "d:Clinton"} in _merged(bill, hillary, told)
+
+
+def test_bare_surnames_with_no_full_name_merge_with_each_other() -> None:
+    assert _merged(_record("a", "Tikhanovskaya"), _record("b", "Tsikhanouskaya")) == [
+        {"a:Tikhanovskaya", "b:Tsikhanouskaya"}
+    ]
+
+
+def test_organisations_merge_on_a_name_groups_never() -> None:
+    kremlin = SpeakerRecord("a", "e1", "the Kremlin", "ORG", ("the Kremlin", "Kremlin"))
+    assert len(merge_speakers([kremlin, _record("b", "Kremlin", "ORG")])) == 1
+    assert (
+        len(merge_speakers([_record("a", "protesters", "GROUP"), _record("b", "protesters", "GROUP")])) == 2
+    )
+    assert len(merge_speakers([_record("a", "Clinton Foundation", "ORG"), _record("b", "Bill Clinton")])) == 2
+
+
+def test_order_of_records_does_not_matter() -> None:
+    records = [
+        _record(f"a{i}", name)
+        for i, name in enumerate(
+            ["Svetlana Tikhanovskaya", "Tichanovskaya", "Sviatlana Tsikhanouskaya", "Sergei Tikhanovsky",
+             "Bill Clinton", "Hillary Clinton", "Clinton", "Lukashenko", "Alyaksandr Lukashenka"]
+        )
+    ]  # fmt: skip
+    expected = [(p.id, p.name, [(r.article, r.entity) for r in p.records]) for p in merge_speakers(records)]
+    for seed in range(5):
+        random.Random(seed).shuffle(records)
+        got = [(p.id, p.name, [(r.article, r.entity) for r in p.records]) for p in merge_speakers(records)]
+        assert got == expected
+
+
+def test_person_has_every_spelling_and_a_stable_id() -> None:
+    persons = merge_speakers(
+        [
+            SpeakerRecord("a", "e3", "Svetlana Tikhanovskaya", "PERSON",
+                          ("Svetlana Tikhanovskaya", "Tikhanovskaya"), ("opposition leader",)),
+            SpeakerRecord("b", "e7", "Sviatlana Tsikhanouskaya", "PERSON", ("Sviatlana Tsikhanouskaya",)),
+            SpeakerRecord("c", "e1", "Svetlana Tikhanovskaya", "PERSON", ("Svetlana Tikhanovskaya",)),
+        ]
+    )  # fmt: skip
+    assert len(persons) == 1
+    person = persons[0]
+    assert person.id == "svetlana-tikhanovskaya"
+    assert person.name == "Svetlana Tikhanovskaya"
+    assert person.aliases == ["Svetlana Tikhanovskaya", "Sviatlana Tsikhanouskaya", "Tikhanovskaya"]
+    assert person.titles == ["opposition leader"]
+    assert person_index(persons) == {("a", "e3"): person.id, ("b", "e7"): person.id, ("c", "e1"): person.id}
+
+
+def test_namesake_ids_are_distinct() -> None:
+    ids = [
+        p.id
+        for p in merge_speakers(
+            [_record("a", "Clinton"), _record("b", "Bill Clinton"), _record("c", "Hillary Clinton")]
+        )
+    ]
+    assert len(set(ids)) == 3
+
+
+def test_gold_spellings_of_the_variants_fixture_merge() -> None:
+    gold = json.loads((FIXTURES / "variants" / "variants.gold.json").read_text(encoding="utf-8"))
+    records = [
+        _record(f"{person['person']}-{i}", spelling)
+        for person in gold["people"]
+        for i, spelling in enumerate(person["spellings"])
+    ]
+    persons = merge_speakers(records)
+    for person in gold["people"]:
+        holders = [p for p in persons if set(person["spellings"]) & set(p.aliases)]
+        assert len(holders) == 1 and set(person["spellings"]) <= set(holders[0].aliases), person["person"]
+
+
+def test_records_and_speakers_json_from_an_analysis() -> None:
+    analysed = {
+        "document": {"id": "art1"},
+        "entities": [
+            {"id": "e1", "name": "Vadim Prokopiev", "type": "PERSON",
+             "aliases": ["Vadim Prokopiev", "Prokopiev"], "titles": ["restaurateur"]},
+            {"id": "e2", "name": "CNN", "type": "ORG", "aliases": ["CNN"], "titles": []},
+        ],
+        "quotes": [{"speaker": {"name": "a spokesman", "entity": None, "kind": "person"}}],
+    }  # fmt: skip
+    records = speaker_records(analysed)
+    assert [(r.article, r.entity, r.name) for r in records] == [
+        ("art1", "e1", "Vadim Prokopiev"),
+        ("art1", "e2", "CNN"),
+        ("art1", "~a spokesman", "a spokesman"),
+    ]
+    persons = merge_speakers(records + [_record("art2", "Vadim Prokopyev")])
+    pid = person_index(persons)[("art1", "e1")]
+    quotes = [
+        QuoteRecord("art1", "q1", pid, "direct", "We see a window", 0, 15),
+        QuoteRecord("art2", "q4", pid, "direct", "We see a window", 0, 15),
+    ]
+    rows = speakers_json(persons, quotes)
+    assert rows == [
+        {
+            "id": pid,
+            "name": "Vadim Prokopiev",
+            "type": "PERSON",
+            "aliases": ["Prokopiev", "Vadim Prokopiev", "Vadim Prokopyev"],
+            "titles": ["restaurateur"],
+            "quotes": 2,
+            "articles": 2,
+        }
+    ]
+    assert len(speakers_json(persons, quotes, everyone=True)) == 3

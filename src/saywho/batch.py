@@ -204,15 +204,16 @@ def analyse_stream(
     documents: Iterable[Document],
     workers: int = 0,
     scheduler: str | None = None,
-    task: Task = analyse_chunk,
+    task: Task | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[Outcome]:
     """An Analysis or a Failure for each document, in the documents' order, computed in this
     process (the default), in `workers` local processes, or on the Dask cluster at `scheduler`
-    (`tcp://host:8786`). `task` analyses a chunk; it must be importable by the workers."""
+    (`tcp://host:8786`). `task` analyses a chunk (default: analyse_chunk); the workers must be
+    able to import it."""
     runner = make_runner(workers, scheduler)
     try:
-        yield from ordered_outcomes(runner, task, chunked(documents, chunk_size))
+        yield from ordered_outcomes(runner, task or analyse_chunk, chunked(documents, chunk_size))
     finally:
         runner.close()
 

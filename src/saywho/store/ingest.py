@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-from saywho.batch import Failure, Task, analyse_chunk, analyse_stream
+from saywho.batch import Failure, Task, analyse_stream
 from saywho.model import Analysis, Document
 from saywho.reading import STDIN, ReadError, read_inputs, text_warnings
 from saywho.store import derived
@@ -228,10 +228,10 @@ def ingest(
     reanalyse: bool = False,
     reporter: Reporter | None = None,
     stdin: BinaryIO | None = None,
-    task: Task = analyse_chunk,
+    task: Task | None = None,
 ) -> IngestSummary:
     """Read, analyse and store `inputs` (CONTRACT.md, `saywho ingest`). sqlite3 errors propagate,
-    after the last whole batch was committed; `task` is the analysis (a test may stand one in)."""
+    after the last whole batch was committed; `task` analyses a chunk (batch.analyse_chunk)."""
     reporter = reporter or Quiet()
     stdin_data = None
     if STDIN in inputs:  # read once, for both passes

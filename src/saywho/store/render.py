@@ -53,8 +53,7 @@ def search_table(quotes: list[dict[str, Any]], total: int, width: int | None = N
 
 def speakers_table(speakers: list[dict[str, Any]], width: int | None = None) -> str:
     rows = [
-        (s["id"], s["name"], s["type"], s["quotes"], s["articles"], ", ".join(s["aliases"]))
-        for s in speakers
+        (s["id"], s["name"], s["type"], s["quotes"], s["articles"], ", ".join(s["aliases"])) for s in speakers
     ]
 
     def draw(console: Console) -> None:

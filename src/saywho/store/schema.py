@@ -193,7 +193,7 @@ def create_tables(conn: sqlite3.Connection) -> None:
 
 
 def connect(
-    path: str | Path = DEFAULT_DB, create: bool = True, timeout: float = BUSY_TIMEOUT
+    path: str | Path = DEFAULT_DB, create: bool = True, timeout: float | None = None
 ) -> sqlite3.Connection:
     """An open store (made, with its tables, when `create` and the file is new or empty).
 
@@ -205,7 +205,7 @@ def connect(
         raise StoreError(f"{path}: a directory, not a store file")
     if not create and not path.is_file():
         raise StoreError(f"{path}: no store here (saywho ingest makes one)")
-    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT if timeout is None else timeout, isolation_level=None)
     try:
         with store_errors(path):
             conn.execute("PRAGMA foreign_keys = ON")

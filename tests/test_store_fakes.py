@@ -78,7 +78,9 @@ def failing_fake_analyse_chunk(documents: list[Document]) -> list[Analysis]:
 
 
 def article_text(n: int, speaker: str = "Ada Lovelace", padding: int = 0) -> str:
-    words = " ".join(f"word{n}x{i}" for i in range(padding))
+    words = " ".join(
+        f"It was the {i}th line of the report on story {n}, and there were more." for i in range(padding)
+    )
     return (
         f"Story {n} begins.\n\n“The engine number {n} will weave patterns,” said {speaker}. "
         f"“We will meet on day {n},” said Charles Babbage.\n{words}\n"

@@ -174,7 +174,7 @@ def test_delete_removes_an_article_and_all_it_gave_the_store(tmp_path: Path) -> 
     conn = connect(tmp_path / "s.db")
     assert search_quotes(conn, speaker="Hopper")[1] == 1
     assert delete(conn, ["lone", "nothere"]) == ["lone"]
-    for table in ("quotes", "article_speakers"):
+    for table in ("quotes", "article_entities"):
         assert conn.execute(f"SELECT count(*) FROM {table} WHERE article_id = 'lone'").fetchone()[0] == 0
     assert search_quotes(conn, "only here")[1] == 0
     names = {r[0] for r in conn.execute("SELECT name FROM persons")}
@@ -256,3 +256,25 @@ def test_a_run_killed_with_sigkill_then_run_again_gives_the_store_a_clean_run_gi
     assert summary.unchanged > 0 and len(summary.added) == 24 - summary.unchanged
     assert store_contents(db) == store_contents(tmp_path / "clean.db")
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_the_variants_fixture_through_the_store_merges_every_spelling_and_links_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real analysis, people.merge_speakers and statements.link_statements, wired by the store."""
+    monkeypatch.undo()  # the real analysis
+    fixtures = TESTS / "fixtures"
+    gold = json.loads((fixtures / "variants" / "variants.gold.json").read_text(encoding="utf-8"))
+    conn = connect(tmp_path / "s.db")
+    ingest(conn, [str(fixtures / "seed" / "belarus_volunteers.txt"), str(fixtures / "variants")])
+    from saywho.store.listing import list_speakers, list_statements
+
+    speakers = list_speakers(conn)
+    for person in gold["people"]:
+        spellings = {s.lower() for s in person["spellings"]}
+        holders = [s for s in speakers if spellings & {a.lower() for a in s["aliases"]}]
+        assert len(holders) == 1, person
+        assert spellings <= {a.lower() for a in holders[0]["aliases"]}, person
+    statements = list_statements(conn)
+    assert statements and all(len({q["article"] for q in s["quotes"]}) >= 2 for s in statements)
+    assert any("wording_differs" in s["flags"] and s["differences"] for s in statements)

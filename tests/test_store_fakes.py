@@ -23,7 +23,7 @@ TABLES = (
     "quotes",
     "persons",
     "person_aliases",
-    "article_speakers",
+    "article_entities",
     "statements",
     "statement_quotes",
 )

@@ -207,16 +207,13 @@ class Ingest:
         return outcome
 
     def totals(self) -> dict[str, int]:
-        tables = {
-            "articles": "articles",
-            "quotes": "quotes",
-            "speakers": "persons",
-            "statements": "statements",
+        queries = {
+            "articles": "SELECT count(*) FROM articles",
+            "quotes": "SELECT count(*) FROM quotes",
+            "speakers": "SELECT count(DISTINCT person_id) FROM quotes",
+            "statements": "SELECT count(*) FROM statements",
         }
-        return {
-            key: self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for key, table in tables.items()
-        }
+        return {key: self.conn.execute(sql).fetchone()[0] for key, sql in queries.items()}
 
 
 def ingest(

@@ -10,14 +10,13 @@ from typing import Any
 
 
 def list_speakers(conn: sqlite3.Connection, person_id: int | None = None) -> list[dict[str, Any]]:
-    """Every speaker (or the one asked for), the most quoted first: {"id", "name", "type",
-    "aliases", "titles", "quotes", "articles"}."""
-    where, params = ("WHERE p.id = ?", [person_id]) if person_id is not None else ("", [])
+    """Every person or organisation quoted at least once (or the one asked for), the most quoted
+    first: {"id", "name", "type", "aliases", "titles", "quotes", "articles"}."""
+    where, params = ("WHERE q.person_id = ?", [person_id]) if person_id is not None else ("", [])
     rows = conn.execute(
-        "SELECT p.id, p.name, p.type, p.aliases, p.titles,"
-        " (SELECT count(*) FROM quotes q WHERE q.person_id = p.id) AS quotes,"
-        " (SELECT count(DISTINCT q.article_id) FROM quotes q WHERE q.person_id = p.id) AS articles"
-        f" FROM persons p {where} ORDER BY quotes DESC, p.name, p.id",
+        "SELECT p.id, p.name, p.type, p.aliases, p.titles, count(*) AS quotes, count(DISTINCT q.article_id)"
+        f" FROM quotes q JOIN persons p ON p.id = q.person_id {where}"
+        " GROUP BY p.id ORDER BY quotes DESC, p.name, p.id",
         params,
     )
     return [

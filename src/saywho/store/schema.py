@@ -45,15 +45,15 @@ TABLES = (
         PRIMARY KEY (key, person_id)
     ) WITHOUT ROWID""",
     "CREATE INDEX person_aliases_person ON person_aliases(person_id)",
-    # One speaker as one article names it (an entity of its analysis): what people.py merges.
-    """CREATE TABLE article_speakers (
+    # Every named entity of an article (and each speaker named without one, under "~NAME"), as
+    # people.speaker_records gives them: what merge_speakers makes persons of.
+    """CREATE TABLE article_entities (
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         entity TEXT NOT NULL,
         name TEXT NOT NULL,
         type TEXT NOT NULL,
         aliases TEXT NOT NULL,
         titles TEXT NOT NULL,
-        gender TEXT,
         person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
         PRIMARY KEY (article_id, entity)
     ) WITHOUT ROWID""",

@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from saywho.model import Analysis, Quote
+from saywho.people import speaker_records
 from saywho.store.dates import quote_date
 from saywho.store.schema import set_meta
 
 STALE_KEY = "derived_stale"
-# A quote's speaker with a name but no entity is stored as a speaker of its own under this key.
+# A quote's speaker with a name but no entity is an entity of its own under this key (as
+# people.speaker_records makes it).
 NAME_KEY_PREFIX = "~"
-ENTITY_TYPES = {"person": "PERSON", "organization": "ORG", "group": "GROUP"}
 
 QUOTE_COLUMNS = (
     "article_id, quote_id, position, type, content, content_start, content_end, fragments, "
@@ -39,13 +40,6 @@ def text_hash(text: str) -> str:
 
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def speaker_key(quote: Quote) -> str | None:
-    """The article_speakers key of a quote's speaker: its entity, else its name; None if unnamed."""
-    if not quote.speaker.name:
-        return None
-    return quote.speaker.entity or NAME_KEY_PREFIX + quote.speaker.name
 
 
 def quote_row(article_id: str, position: int, quote: Quote, published: str | None) -> tuple:
@@ -73,45 +67,26 @@ def quote_row(article_id: str, position: int, quote: Quote, published: str | Non
     )
 
 
-def speaker_rows(analysis: Analysis) -> list[tuple]:
-    """One row per speaker of the article's quotes: its entity's names, type, titles and gender."""
-    article_id = analysis.document.id
-    entities = {e.id: e for e in analysis.entities}
-    rows: dict[str, tuple] = {}
-    for quote in analysis.quotes:
-        key = speaker_key(quote)
-        if key is None or key in rows:
-            continue
-        entity = entities.get(quote.speaker.entity or "")
-        name = quote.speaker.name or ""
-        if entity is None:
-            kind = ENTITY_TYPES.get(quote.speaker.kind, "PERSON")
-            rows[key] = (article_id, key, name, kind, to_json([name]), "[]", None)
-        else:
-            aliases = list(dict.fromkeys([name, *entity.aliases]))
-            row = (
-                article_id,
-                key,
-                name,
-                entity.type,
-                to_json(aliases),
-                to_json(entity.titles),
-                entity.gender,
-            )
-            rows[key] = row
-    return list(rows.values())
+def entity_rows(data: dict[str, Any]) -> list[tuple]:
+    """The article's entities and unentitied speakers (people.speaker_records), as rows."""
+    records = {}
+    for r in speaker_records(data):
+        records.setdefault((r.article, r.entity), r)  # a "~NAME" speaker once, however often it speaks
+    return [
+        (r.article, r.entity, r.name, r.type, to_json(list(r.aliases)), to_json(list(r.titles)))
+        for r in records.values()
+    ]
 
 
-def analysis_json(analysis: Analysis) -> str:
+def analysis_json(data: dict[str, Any]) -> str:
     """The contract's JSON without document.text, which the article row holds once."""
-    data = analysis.to_dict()
-    del data["document"]["text"]
-    return to_json(data)
+    return to_json({**data, "document": {k: v for k, v in data["document"].items() if k != "text"}})
 
 
 def replace_article(conn: sqlite3.Connection, analysis: Analysis, analyser: str) -> None:
     """Store one analysed article, replacing whatever was stored under its id."""
     doc = analysis.document
+    data = analysis.to_dict()
     conn.execute("DELETE FROM articles WHERE id = ?", (doc.id,))
     conn.execute(
         "INSERT INTO articles (id, title, outlet, published, url, path, text, text_hash, analyser, analysis)"
@@ -126,13 +101,13 @@ def replace_article(conn: sqlite3.Connection, analysis: Analysis, analyser: str)
             doc.text,
             text_hash(doc.text),
             analyser,
-            analysis_json(analysis),
+            analysis_json(data),
         ),
     )
     conn.executemany(
-        "INSERT INTO article_speakers (article_id, entity, name, type, aliases, titles, gender)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        speaker_rows(analysis),
+        "INSERT INTO article_entities (article_id, entity, name, type, aliases, titles)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        entity_rows(data),
     )
     conn.executemany(
         INSERT_QUOTE, (quote_row(doc.id, i, q, doc.published) for i, q in enumerate(analysis.quotes))

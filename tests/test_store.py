@@ -20,6 +20,7 @@ import saywho.store.schema
 from saywho.cli import main
 from saywho.model import Analysis, Content, Document, Entity, Mention, Quote, Speaker, Time
 from saywho.store import StoreError, connect
+from saywho.store.articles import get_analysis
 from saywho.store.dates import first_day, period
 from saywho.store.derived import inherit_ids, refresh
 from saywho.store.export import export
@@ -169,7 +170,7 @@ def test_a_search_result_is_the_contracts_quote_with_its_article_and_person(
     store: sqlite3.Connection,
 ) -> None:
     quote = search_quotes(store, "bread", outlet="BBC")[0][0]
-    stored = json.loads(store.execute("SELECT analysis FROM articles WHERE id = 'bbc-1'").fetchone()[0])
+    stored = get_analysis(store, "bbc-1")
     expected = dict(stored["quotes"][0])
     person = store.execute(
         "SELECT person_id FROM person_aliases WHERE key = 'svetlana tikhanovskaia'"
@@ -205,6 +206,15 @@ def test_dates_at_every_precision() -> None:
 
 
 # --- speakers, statements, ids ----------------------------------------------------------------------
+
+
+def test_a_stored_article_reads_back_as_its_analysis(tmp_path: Path) -> None:
+    analysis = article(
+        "x", [("Ada Lovelace", "numbers are not all", "2022")], outlet="CNN", published="2022-01-02"
+    )
+    conn = build(tmp_path / "s.db", [analysis])
+    assert get_analysis(conn, "x") == json.loads(json.dumps(analysis.to_dict()))
+    assert get_analysis(conn, "y") is None
 
 
 def test_speakers_in_the_contracts_form(store: sqlite3.Connection) -> None:

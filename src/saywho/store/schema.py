@@ -18,7 +18,8 @@ BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
 
 TABLES = (
     """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID""",
-    # analysis: the contract's JSON of the article, its document.text left out (it is `text`).
+    # analysis: the contract's JSON of the article, its document.text left out (it is `text`),
+    # zlib-compressed (a quarter of the size; articles.get_analysis reads it back whole).
     # analyser: saywho's version and the model files' hash when it was analysed (--reanalyse).
     """CREATE TABLE articles (
         id TEXT PRIMARY KEY,
@@ -26,7 +27,7 @@ TABLES = (
         text TEXT NOT NULL,
         text_hash TEXT NOT NULL,
         analyser TEXT NOT NULL,
-        analysis TEXT NOT NULL
+        analysis BLOB NOT NULL
     )""",
     "CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE)",
     "CREATE INDEX articles_analyser ON articles(analyser)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -78,9 +79,10 @@ def entity_rows(data: dict[str, Any]) -> list[tuple]:
     ]
 
 
-def analysis_json(data: dict[str, Any]) -> str:
-    """The contract's JSON without document.text, which the article row holds once."""
-    return to_json({**data, "document": {k: v for k, v in data["document"].items() if k != "text"}})
+def packed_analysis(data: dict[str, Any]) -> bytes:
+    """The contract's JSON without document.text (the article row holds it once), compressed."""
+    document = {k: v for k, v in data["document"].items() if k != "text"}
+    return zlib.compress(to_json({**data, "document": document}).encode("utf-8"))
 
 
 def replace_article(conn: sqlite3.Connection, analysis: Analysis, analyser: str) -> None:
@@ -101,7 +103,7 @@ def replace_article(conn: sqlite3.Connection, analysis: Analysis, analyser: str)
             doc.text,
             text_hash(doc.text),
             analyser,
-            analysis_json(data),
+            packed_analysis(data),
         ),
     )
     conn.executemany(

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Only the folders a checkout has: an empty one (training/ before its script lands) is not in git.
 LINTED := $(wildcard src tests training benchmarks)
+# The synthetic million-quote store that benchmarks/store_search.py times (built once, outside the repo).
+BENCH_STORE ?= /tmp/saywho-bench/store_1m.db
 
 .PHONY: demo test lint bench train install clean
 
@@ -29,6 +31,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
+	test -e $(BENCH_STORE) || $(BIN)/python benchmarks/store_build.py --db $(BENCH_STORE)
+	$(BIN)/python benchmarks/store_search.py --db $(BENCH_STORE)
+	$(BIN)/python benchmarks/store_ingest.py
 
 train: $(STAMP)
 	$(BIN)/python training/train.py

@@ -84,22 +84,23 @@ def search_quotes(
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset cannot be negative")
     where = filters(conn, speaker, outlet, since, until)
-    if query is not None and query.strip():
-        match = fts_query(query)
-        if where is None:
-            return [], 0
-        source = "quotes_fts f JOIN quotes q ON q.id = f.rowid JOIN articles a ON a.id = q.article_id"
-        clause = f"quotes_fts MATCH ? AND {where.sql()}"
-        params = [match, *where.params]
+    text = query is not None and bool(query.strip())
+    match = fts_query(query) if text else None
+    if where is None:
+        return [], 0
+    source = "quotes q"
+    clause, params = where.sql(), where.params
+    if match is not None:
+        source = "quotes_fts f JOIN quotes q ON q.id = f.rowid"
+        clause, params = f"quotes_fts MATCH ? AND {clause}", [match, *params]
         order = "f.rank, q.id"
     else:
-        if where is None:
-            return [], 0
-        source = "quotes q JOIN articles a ON a.id = q.article_id"
-        clause, params = where.sql(), where.params
         # date then id, both descending: the order of the (person_id, date) and (date) indexes.
         order = "q.date DESC, q.id DESC"
-    total = conn.execute(f"SELECT count(*) FROM {source} WHERE {clause}", params).fetchone()[0]
+    # Counting needs the articles only to filter by outlet.
+    counted = f"{source} JOIN articles a ON a.id = q.article_id" if outlet is not None else source
+    total = conn.execute(f"SELECT count(*) FROM {counted} WHERE {clause}", params).fetchone()[0]
+    source += " JOIN articles a ON a.id = q.article_id"
     cursor = conn.cursor()
     cursor.row_factory = sqlite3.Row
     rows = cursor.execute(

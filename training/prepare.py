@@ -1,7 +1,7 @@
-"""Parse PolNeAR train and dev once and store each Doc with its gold role per token.
+"""Parse PolNeAR train once and store each Doc with its gold role per token.
 
 Roles: O, SOURCE, CUE, CONTENT (where spans of two attributions overlap, the later wins).
-Usage: python training/prepare.py POLNEAR_DIR OUT_DIR   (writes OUT_DIR/{train,dev}.spacy)
+Usage: python training/prepare.py POLNEAR_DIR OUT_DIR   (writes OUT_DIR/train.spacy)
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def token_roles(doc, quotes: list[dict]) -> list[int]:
 def prepare(polnear: Path, out: Path) -> None:
     nlp = load_pipeline()
     out.mkdir(parents=True, exist_ok=True)
-    for split in ("train", "dev"):
+    for split in ("train",):
         golds = sorted((polnear / split).glob("*.gold.json"))
         texts, metas = [], []
         for gp in golds:
@@ -67,7 +67,7 @@ def prepare(polnear: Path, out: Path) -> None:
                 texts.append(f.read())
             metas.append(gold)
         db = DocBin(store_user_data=True)
-        for doc, gold in zip(parse(nlp, texts), metas):
+        for doc, gold in zip(parse(nlp, texts), metas, strict=True):
             doc.user_data["roles"] = token_roles(doc, gold["quotes"])
             doc.user_data["gold"] = json.dumps(gold["quotes"])
             db.add(doc)

@@ -1,4 +1,4 @@
-"""Train the role tagger (saywho/attribution/roles.py) on PolNeAR train; keep the best on dev.
+"""Train the role tagger (saywho/attribution/roles.py) on PolNeAR train; keep the best epoch.
 
 Usage: python training/train.py [--polnear DIR] [--work DIR] [--minutes N]
 Parses the corpus once (training/prepare.py), then trains on 2 cores for about N minutes and writes
@@ -21,6 +21,7 @@ from saywho.attribution.direct import quoted_spans
 from saywho.attribution.roles import MODEL_PATH, ROLES, build_model, features, quote_state
 
 HERE = Path(__file__).resolve().parent
+HOLDOUT_EVERY = 10
 
 
 def load(path: Path) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
@@ -49,7 +50,7 @@ def evaluate(model, data) -> dict[str, float]:
     fp = numpy.zeros(len(ROLES))
     fn = numpy.zeros(len(ROLES))
     for batch in batches(data, 20000):
-        for (_, gold), probs in zip(batch, model.predict([x for x, _ in batch])):
+        for (_, gold), probs in zip(batch, model.predict([x for x, _ in batch]), strict=True):
             pred = probs.argmax(axis=1)
             for r in range(1, len(ROLES)):
                 tp[r] += ((pred == r) & (gold == r)).sum()
@@ -63,10 +64,18 @@ def evaluate(model, data) -> dict[str, float]:
 
 def train(work: Path, minutes: float, seed: int = 0) -> None:
     fix_random_seed(seed)
-    train_data, dev_data = load(work / "train.spacy"), load(work / "dev.spacy")
-    print(f"train {len(train_data)} docs, {sum(len(y) for _, y in train_data)} tokens; dev {len(dev_data)} docs")
+    # Every tenth training article is held out to choose the epoch: PolNeAR dev stays unseen, for
+    # measuring only.
+    corpus = load(work / "train.spacy")
+    train_data = [d for i, d in enumerate(corpus) if i % HOLDOUT_EVERY]
+    dev_data = [d for i, d in enumerate(corpus) if not i % HOLDOUT_EVERY]
+    print(
+        f"train {len(train_data)} docs, {sum(len(y) for _, y in train_data)} tokens; held out {len(dev_data)}"
+    )
     model = build_model()
-    model.initialize(X=[x for x, _ in train_data[:5]], Y=[numpy.eye(len(ROLES), dtype="f")[y] for _, y in train_data[:5]])
+    model.initialize(
+        X=[x for x, _ in train_data[:5]], Y=[numpy.eye(len(ROLES), dtype="f")[y] for _, y in train_data[:5]]
+    )
     optimizer = Adam(0.002)
     best, deadline, epoch = -1.0, time.time() + minutes * 60, 0
     rng = random.Random(seed)
@@ -79,19 +88,19 @@ def train(work: Path, minutes: float, seed: int = 0) -> None:
             ys = [numpy.eye(len(ROLES), dtype="f")[y] for _, y in batch]
             yh, backprop = model.begin_update(xs)
             n = sum(len(y) for y in ys)
-            grads = [(p - y) / n for p, y in zip(yh, ys)]
-            loss += sum(float(((p - y) ** 2).sum()) for p, y in zip(yh, ys))
+            grads = [(p - y) / n for p, y in zip(yh, ys, strict=True)]
+            loss += sum(float(((p - y) ** 2).sum()) for p, y in zip(yh, ys, strict=True))
             backprop(grads)
             model.finish_update(optimizer)
             if time.time() > deadline:
                 break
         scores = evaluate(model, dev_data)
-        print(f"epoch {epoch} loss {loss:.0f} dev {scores}", flush=True)
+        print(f"epoch {epoch} loss {loss:.0f} held-out {scores}", flush=True)
         if scores["mean"] > best:
             best = scores["mean"]
             MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
             MODEL_PATH.write_bytes(model.to_bytes())
-    print(f"best dev mean token F1 {best}; model in {MODEL_PATH}")
+    print(f"best held-out mean token F1 {best}; model in {MODEL_PATH}")
 
 
 def main() -> None:
@@ -100,7 +109,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--minutes", type=float, default=15.0)
     args = ap.parse_args()
-    if not (args.work / "dev.spacy").exists():
+    if not (args.work / "train.spacy").exists():
         from training.prepare import prepare
 
         prepare(args.polnear, args.work)

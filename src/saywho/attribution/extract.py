@@ -22,6 +22,13 @@ TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "bri
 # Tokens of a content run at its edges that are not content ("that" starts it in PolNeAR; kept).
 MIN_QUOTE_TOKENS = 6  # a shorter quotation with no cue tagged near it is a scare quote or a title
 MAX_CUE_DISTANCE = 40
+# Dependents of a cue verb that hold what was said.
+CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "attr", "oprd", "prep", "acomp"}
+SNAP_THRESHOLD = 0.4
+ORPHAN_MIN = float(__import__("os").environ.get("SW_ORPHAN", "0.3"))
+ORPHANS = (
+    __import__("os").environ.get("SW_ORPHANS") == "1"
+)  # tokens the tagger gives at least this CONTENT probability pull a clause in
 _PARA_START = re.compile(r"(?<=\n)[^\n]")  # tokens between a content and an unlinked cue before we give up
 
 
@@ -35,12 +42,15 @@ def extract(doc: Doc) -> list[Attribution]:
     contents += _uncaught_quotes(doc, contents, quotes)
     cues = _runs(doc, labels, CUE)
     sources = _runs(doc, labels, SOURCE)
-    for cue, clause, source in _according_to(doc):
+    for cue, clause, source in _according_to(doc) + _colon_lines(doc):
         contents = [c for c in contents if not (c.start < clause.end and clause.start < c.end)] + [clause]
         cues = [c for c in cues if not (c.start < cue.end and cue.start < c.end)] + [cue]
         sources = [s for s in sources if not (s.start < source.end and source.start < s.end)] + [source]
     contents.sort(key=lambda c: c.start)
-    return _assemble(doc, probs, contents, cues, sources, quotes)
+    found = _assemble(doc, probs, contents, cues, sources, quotes)
+    if ORPHANS:
+        found += _orphan_cues(doc, probs, cues, sources, quotes, found)
+    return found
 
 
 def _according_to(doc: Doc) -> list[tuple[Span, Span, Span]]:
@@ -61,6 +71,48 @@ def _according_to(doc: Doc) -> list[tuple[Span, Span, Span]]:
         clause = max((x for x in (before, after) if x is not None), key=len, default=None)
         if clause is not None and len(clause) >= 3:
             out.append((doc[tok.i : tok.i + 2], clause, doc[obj.left_edge.i : obj.right_edge.i + 1]))
+    return out
+
+
+# "Label: ..." lines that are not someone speaking.
+_NOT_SPEAKERS = {
+    "exclusive",
+    "breaking",
+    "watch",
+    "update",
+    "video",
+    "photos",
+    "note",
+    "related",
+    "read more",
+    "editor's note",
+    "q",
+    "a",
+    "live",
+    "analysis",
+    "opinion",
+    "correction",
+    "transcript",
+    "source",
+}
+_COLON_LINE = re.compile(r"(?m)^[ \t]*([A-Z][\w.'’ -]{0,40}?):[ \t]+\S[^\n]{10,}$")
+
+
+def _colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
+    """(cue, content, source) for headline and transcript lines "Marco Rubio: I'm not interested",
+    "PENCE: Well, look": a capitalised name of at most five words, a colon, what they said."""
+    out = []
+    for m in _COLON_LINE.finditer(doc.text):
+        name = m.group(1).strip()
+        words = name.split()
+        if len(words) > 5 or name.lower() in _NOT_SPEAKERS or not all(w[0].isupper() for w in words):
+            continue
+        source = _char_span(doc, m.start(1), m.start(1) + len(name))
+        cue = _char_span(doc, m.end(1), m.end(1) + 1)
+        content = _char_span(doc, m.end(1) + 1, m.end())
+        content = _trim(content) if content is not None else None
+        if source is not None and cue is not None and content is not None:
+            out.append((cue, content, source))
     return out
 
 
@@ -214,6 +266,89 @@ def _type(doc: Doc, content: Span, cue: Span | None, quotes) -> str:
     return "direct" if quoted >= 0.9 * len(content.text.strip(" \"“”'.,")) else "mixed"
 
 
+def _clauses(doc: Doc, cue: Span) -> list[Span]:
+    """What the cue verb could be reporting: its clausal and object dependents, or, where the cue
+    hangs off the content's own verb ("X, sources said"), that verb's clause on the far side."""
+    verb = cue.root
+    out = []
+    for child in verb.children:
+        if child.dep_ in CLAUSE_DEPS and not cue.start <= child.i < cue.end:
+            out.append(doc[child.left_edge.i : child.right_edge.i + 1])
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
+        head = verb.head
+        if head.i < verb.i:
+            out.append(doc[head.left_edge.i : verb.left_edge.i])
+        else:
+            out.append(doc[verb.right_edge.i + 1 : head.right_edge.i + 1])
+    return [c for c in out if len(c)]
+
+
+def _clause_score(span: Span, probs: numpy.ndarray) -> float:
+    return float((probs[span.start : span.end, CONTENT] - SNAP_THRESHOLD).sum())
+
+
+def _snap_to_clause(doc: Doc, content: Span, cue: Span, probs: numpy.ndarray, quotes) -> Span:
+    """The clause the cue governs, where it agrees with the tagger better than the tagger's own
+    run: the tagger often finds a piece of a long content, the parse knows the whole."""
+    if _overlaps_quote(content, quotes):
+        return content  # the marks already bound it
+    candidates = [content] + [
+        c for c in _clauses(doc, cue) if c.start < content.end and content.start < c.end
+    ]
+    best = max(candidates, key=lambda c: _clause_score(c, probs))
+    return _trim(best) or content
+
+
+def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) -> list[Attribution]:
+    """Cues the tagger found with no content run: their governed clause, where the tagger leans
+    towards it."""
+    out = []
+    used = {a.cue.start for a in found if a.cue is not None}
+    taken = [(a.start, a.end) for a in found]
+    for cue in cues:
+        if cue.start in used:
+            continue
+        for clause in sorted(_clauses(doc, cue), key=lambda c: -_clause_score(c, probs)):
+            clause = _trim(clause)
+            if clause is None or len(clause) < 3:
+                continue
+            if float(probs[clause.start : clause.end, CONTENT].mean()) < ORPHAN_MIN:
+                break
+            if any(s < clause.end_char and clause.start_char < e for s, e in taken):
+                break
+            source = _source_for(doc, cue, sources)
+            a = Attribution(
+                type=_type(doc, clause, cue, quotes),
+                fragments=[(clause.start_char, clause.end_char)],
+                cue=cue,
+                source=source,
+                addressee=_addressee(cue),
+                score=float(probs[clause.start : clause.end, CONTENT].mean()) * 0.5,
+            )
+            out.append(a)
+            taken.append((a.start, a.end))
+            break
+    return out
+
+
+REQUIRE_CLAUSE = __import__("os").environ.get("SW_CLAUSE") == "1"
+FINITE = {"VBD", "VBZ", "VBP", "MD"}
+# Verbs of saying: with these, even a phrase is what was said ("called for a ban").
+SPEECH_LEMMAS = set(
+    "say tell add ask call note report announce suggest write tweet describe argue claim explain declare "
+    "insist "
+    "warn urge accuse criticize criticise praise deny confirm acknowledge admit reply respond state mention "
+    "comment promise pledge vow recall cite quote question demand propose predict blame condemn attack "
+    "defend reject dismiss thank endorse reveal disclose concede complain boast joke testify allege "
+    "according".split()
+)
+
+
+def _is_clause(content: Span) -> bool:
+    """Does the content state something (a finite verb), rather than name a thing or an aim?"""
+    return any(t.tag_ in FINITE for t in content)
+
+
 def _keep(doc: Doc, content: Span, probs: numpy.ndarray, quotes) -> bool:
     """Short unquoted runs are tagger noise more often than reported speech."""
     if _overlaps_quote(content, quotes):
@@ -258,7 +393,8 @@ def _assemble(doc, probs, contents, cues, sources, quotes) -> list[Attribution]:
         if not _keep(doc, content, probs, quotes):
             continue
         cue = _nearest_cue(doc, content, cues)
-        if cue is not None and not (_same_sentence(cue, content) or _overlaps_quote(content, quotes)):
+        near = cue is not None and (cue.end == content.start or content.end == cue.start)
+        if cue is not None and not (near or _same_sentence(cue, content) or _overlaps_quote(content, quotes)):
             cue = None
         frag = (content.start_char, content.end_char)
         p_content = float(probs[content.start : content.end, CONTENT].mean())
@@ -279,6 +415,12 @@ def _assemble(doc, probs, contents, cues, sources, quotes) -> list[Attribution]:
             )
             out.append(a)
             continue
+        content = _snap_to_clause(doc, content, cue, probs, quotes)
+        if REQUIRE_CLAUSE and not (
+            _overlaps_quote(content, quotes) or _is_clause(content) or cue.root.lemma_ in SPEECH_LEMMAS
+        ):
+            continue
+        frag = (content.start_char, content.end_char)
         source = _source_for(doc, cue, sources)
         p_source = float(probs[source.start : source.end, SOURCE].mean()) if source is not None else 0.3
         a = Attribution(

@@ -19,7 +19,7 @@ from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, wit
 ROLES = ("O", "SOURCE", "CUE", "CONTENT")
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "roles.bin"
 WIDTH, DEPTH, ROWS = 96, 4, 5000
-N_FEATURES = 10
+N_FEATURES = 11
 _MIX = numpy.uint64(0x9E3779B97F4A7C15)
 
 
@@ -27,6 +27,26 @@ def _pair(a: numpy.ndarray, b: numpy.ndarray) -> numpy.ndarray:
     """One hash for a pair of hashes (uint64 arithmetic wraps, as a hash should)."""
     with numpy.errstate(over="ignore"):
         return a * _MIX + b
+
+
+_CLAUSAL = {"ccomp", "xcomp", "parataxis", "advcl", "csubj", "conj", "relcl", "acl", "pcomp", "ROOT"}
+
+
+def _governor(doc: Doc, heads: numpy.ndarray, dep: numpy.ndarray, lemma: numpy.ndarray) -> numpy.ndarray:
+    """Per token: how its clause attaches and to which word ("ccomp" of "say"), so that every
+    word of a reported clause knows it is reported, however far the cue is."""
+    clausal = {doc.vocab.strings[d] for d in _CLAUSAL}
+    root = numpy.full(len(doc), -1, dtype=numpy.int64)
+    for i in range(len(doc)):
+        path = []
+        j = i
+        while root[j] < 0 and int(dep[j]) not in clausal and heads[j] != j:
+            path.append(j)
+            j = heads[j]
+        r = root[j] if root[j] >= 0 else j
+        root[j] = r
+        root[path] = r
+    return _pair(dep[root], lemma[heads[root]])
 
 
 def features(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray:
@@ -51,6 +71,7 @@ def features(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray:
         lemma,
         _pair(q, tag),
         _pair(dep, _pair(head_dep, tag)),
+        _governor(doc, heads, dep, lemma),
     ]
     return numpy.ascontiguousarray(numpy.stack(cols, axis=1))
 
@@ -58,7 +79,7 @@ def features(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray:
 def build_model() -> Model:
     embed = concatenate(*[HashEmbed(WIDTH, ROWS, column=i, seed=i + 7) for i in range(N_FEATURES)])
     return chain(
-        with_array(chain(embed, Maxout(WIDTH, WIDTH * N_FEATURES, nP=3, dropout=0.1, normalize=True))),
+        with_array(chain(embed, Maxout(WIDTH, WIDTH * N_FEATURES, nP=3, dropout=0.2, normalize=True))),
         MaxoutWindowEncoder(width=WIDTH, window_size=1, maxout_pieces=3, depth=DEPTH),
         with_array(Softmax(len(ROLES), WIDTH)),
     )

@@ -1,0 +1,300 @@
+"""One statement under many wordings: linking, wording differences, JSON, and the variants fixture."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from saywho.statements import QuoteRecord, link_statements, statements_json, word_diff
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VARIANTS = FIXTURES / "variants"
+GOLD = json.loads((VARIANTS / "variants.gold.json").read_text(encoding="utf-8"))
+SCORER = Path("/work/shared/tools/score_variants.py")
+
+
+def _quote(article: str, text: str, person: str | None = "p1", kind: str = "direct", **extra) -> QuoteRecord:
+    return QuoteRecord(article, extra.pop("quote", "q1"), person, kind, text, 0, len(text), **extra)
+
+
+def _linked(*quotes: QuoteRecord) -> list[set[str]]:
+    return [{q.article for q in s.quotes} for s in link_statements(list(quotes))]
+
+
+# --- linking --------------------------------------------------------------------------------------
+
+
+def test_tense_and_synonyms_link() -> None:
+    a = _quote("a", "We see a window of opportunity,")
+    b = _quote("b", "We are seeing a window of possibility,")
+    assert _linked(a, b) == [{"a", "b"}]
+
+
+def test_direct_and_reported_link_across_the_pronoun_shift() -> None:
+    a = _quote("a", "A long journey starts somewhere, so we build a small force to build a bigger force")
+    b = _quote("b", "that a long journey starts somewhere and that they build a small force", kind="indirect")
+    assert _linked(a, b) == [{"a", "b"}]
+
+
+def test_different_people_with_the_same_words_do_not_link() -> None:
+    a = _quote("a", "We will never give up the fight for our country", person="p1")
+    b = _quote("b", "We will never give up the fight for our country", person="p2")
+    assert _linked(a, b) == []
+
+
+def test_unattributed_quote_links_only_when_nearly_identical() -> None:
+    said = _quote("a", "We did not start this war, our conscience is clear. I am glad it started")
+    same = _quote("b", "We have not started this war, our conscience is pure. I am glad that it began.", None)
+    assert _linked(said, same) == [{"a", "b"}]
+    loose = _quote("c", "The war was not started by us, he insists", None)
+    assert _linked(said, loose) == []
+
+
+def test_a_pronoun_attribution_yields_to_near_identical_words() -> None:
+    # "he said" resolved to the wrong person must not keep a verbatim quote out of its statement.
+    named = _quote("a", "All these Belarusian fighters are real heroes", person="tikhanovskaya")
+    misread = _quote(
+        "b", "All these Belarusian fighters are the real heroes", person="prokopiev", pronoun=True
+    )
+    statements = link_statements([named, misread])
+    assert len(statements) == 1 and statements[0].person == "tikhanovskaya"
+
+
+def test_different_statements_of_one_person_stay_apart() -> None:
+    quotes = [
+        _quote("a", "We see a window of opportunity", quote="q1"),
+        _quote(
+            "a", "If Ukraine loses this war, Belarus will have zero chance of being liberated", quote="q2"
+        ),
+        _quote("b", "We are seeing a window of possibility", quote="q1"),
+        _quote("b", "If Ukraine loses this conflict, Belarus has no chance of getting out", quote="q2"),
+    ]
+    statements = link_statements(quotes)
+    assert sorted(sorted(q.quote for q in s.quotes) for s in statements) == [["q1", "q1"], ["q2", "q2"]]
+
+
+def test_figures_and_negation_keep_statements_apart() -> None:
+    a = _quote("a", "Clinton leads Trump by 46 percent to 40 percent among likely voters", kind="indirect")
+    b = _quote("b", "Clinton leads Trump by 46 percent to 42 percent among likely voters", kind="indirect")
+    assert _linked(a, b) == []
+    c = _quote("c", "The senator is honest and trustworthy and deserves our votes")
+    d = _quote("d", "The senator is not honest and trustworthy and deserves our votes")
+    assert _linked(c, d) == []
+
+
+def test_one_article_gives_a_statement_one_quote() -> None:
+    quotes = [
+        _quote("a", "We see a window of opportunity", quote="q1"),
+        _quote("a", "We see a window of opportunity", quote="q5"),
+        _quote("b", "We see a window of opportunity", quote="q2"),
+    ]
+    (statement,) = link_statements(quotes)
+    assert [q.article for q in statement.quotes] == ["a", "b"]
+
+
+def test_order_of_quotes_does_not_matter() -> None:
+    quotes = [
+        _quote(f"art{i}", text, person="p1", quote=f"q{i}")
+        for i, text in enumerate(m["text"] for s in GOLD["statements"] for m in s["members"])
+    ]
+    expected = [[q.quote for q in s.quotes] for s in link_statements(quotes)]
+    shuffled = list(reversed(quotes))
+    assert [[q.quote for q in s.quotes] for s in link_statements(shuffled)] == expected
+    assert [s.id for s in link_statements(shuffled)] == [s.id for s in link_statements(quotes)]
+
+
+def _gold_quotes(one_speaker: bool) -> list[QuoteRecord]:
+    return [
+        QuoteRecord(
+            m["document"],
+            f"s{n}",
+            "X" if one_speaker else s["speaker"],
+            "direct",
+            m["text"],
+            m["start"],
+            m["end"],
+        )
+        for n, s in enumerate(GOLD["statements"])
+        for m in s["members"]
+    ]
+
+
+@pytest.mark.parametrize("one_speaker", [False, True])
+def test_gold_spans_of_the_variants_fixture_link_exactly(one_speaker: bool) -> None:
+    """Linking alone, on the gold's own spans: every report of a statement, nothing else. With
+    one speaker for all seven statements, the words alone must tell them apart."""
+    statements = link_statements(_gold_quotes(one_speaker))
+    groups = sorted(sorted(q.article for q in s.quotes) for s in statements)
+    expected = sorted(sorted(m["document"] for m in s["members"]) for s in GOLD["statements"])
+    assert groups == expected
+    assert all(len({q.quote for q in s.quotes}) == 1 for s in statements)
+
+
+# --- wording differences --------------------------------------------------------------------------
+
+
+def test_word_diff_renders_deletions_and_insertions() -> None:
+    a = "We see a window of opportunity".split()
+    b = "We are seeing a window of possibility".split()
+    assert word_diff(a, b) == "We [-see-] {+are seeing+} a window of [-opportunity-] {+possibility+}"
+
+
+def test_direct_quotes_that_differ_are_flagged() -> None:
+    a = _quote("a", "“We see a window of opportunity,”", quoted=("“We see a window of opportunity,”",))
+    b = _quote(
+        "b", '"We are seeing a window of possibility,"', quoted=('"We are seeing a window of possibility,"',)
+    )
+    c = _quote("c", '"We see a window of opportunity."', quoted=('"We see a window of opportunity."',))
+    (statement,) = link_statements([a, b, c])
+    assert statement.flags == ["wording_differs"]
+    # One difference per pair of distinct wordings: a and c agree word for word.
+    assert statement.differences == [
+        {"quotes": [0, 1], "diff": "We [-see-] {+are seeing+} a window of [-opportunity-] {+possibility+}"}
+    ]
+
+
+def test_a_shorter_quotation_or_a_paraphrase_is_no_misquote() -> None:
+    longer = _quote("a", "We did not start this war, our conscience is clear. I am glad it started")
+    shorter = _quote("b", "We did not start this war, our conscience is clear.")
+    (statement,) = link_statements([longer, shorter])
+    assert statement.flags == [] and statement.differences == []
+    reported = _quote("c", "that they did not begin this war and their conscience was clear", kind="indirect")
+    (statement,) = link_statements([shorter, reported])
+    assert statement.flags == []
+
+
+def test_quoted_fragments_leave_out_the_attribution_between_them() -> None:
+    one = _quote(
+        "a",
+        '"Four have died," she said. "They are heroes."',
+        quoted=('"Four have died,"', '"They are heroes."'),
+    )
+    two = _quote("b", '"Four have died. They are heroes."', quoted=('"Four have died. They are heroes."',))
+    statements = link_statements([one, two])
+    assert statements and statements[0].flags == []
+
+
+def test_statements_json_has_the_contract_form() -> None:
+    a = _quote("a", "We see a window of opportunity", path="a.txt", outlet="CNN", url="https://x/a")
+    b = _quote("b", "We are seeing a window of possibility", path="b.txt")
+    (row,) = statements_json(link_statements([a, b]), {"p1": "Vadim Prokopiev"})
+    assert set(row) == {"id", "speaker", "flags", "quotes", "differences"}
+    assert row["speaker"] == {"id": "p1", "name": "Vadim Prokopiev"}
+    assert row["quotes"][0] == {
+        "article": "a",
+        "path": "a.txt",
+        "url": "https://x/a",
+        "outlet": "CNN",
+        "type": "direct",
+        "content": {"text": "We see a window of opportunity", "start": 0, "end": 30},
+    }
+
+
+# --- the variants fixture, end to end -------------------------------------------------------------
+
+
+def score(gold: dict, statements: list[dict], speakers: list[dict]) -> dict:
+    """Pairwise precision and recall of statements, and split people, as score_variants.py counts them."""
+    members = [
+        (os.path.basename(m["document"]), m["start"], m["end"])
+        for s in gold["statements"]
+        for m in s["members"]
+    ]
+
+    def member_of(doc: str, start: int, end: int) -> tuple | None:
+        # A predicted quote stands for a gold member it covers more than half of (first such one).
+        return next(
+            (m for m in members if m[0] == doc and min(end, m[2]) - max(start, m[1]) > 0.5 * (m[2] - m[1])),
+            None,
+        )
+
+    predicted, right = 0, set()
+    for statement in statements:
+        ids = [
+            member_of(os.path.basename(q["path"]), q["content"]["start"], q["content"]["end"])
+            for q in statement["quotes"]
+        ]
+        for a, b in itertools.combinations(ids, 2):
+            predicted += 1
+            if a and b and a != b:
+                right.add(frozenset((a, b)))
+    gold_pairs = {
+        frozenset(p)
+        for s in gold["statements"]
+        for p in itertools.combinations(
+            [(os.path.basename(m["document"]), m["start"], m["end"]) for m in s["members"]], 2
+        )
+    }
+    hit = len(right & gold_pairs)
+    split = []
+    for person in gold["people"]:
+        spellings = {x.lower() for x in person["spellings"]}
+        holders = [sp for sp in speakers if spellings & {a.lower() for a in sp["aliases"] + [sp["name"]]}]
+        covered = {a.lower() for h in holders for a in h["aliases"] + [h["name"]]}
+        if len(holders) != 1 or not spellings <= covered:
+            split.append(person["person"])
+    return {
+        "pairs_gold": len(gold_pairs),
+        "pairs_predicted": predicted,
+        "pairs_right": hit,
+        "precision": round(hit / predicted, 4) if predicted else 0.0,
+        "recall": round(hit / len(gold_pairs), 4) if gold_pairs else 0.0,
+        "people_split": split,
+    }
+
+
+@pytest.fixture(scope="module")
+def variants_output() -> tuple[list[dict], list[dict]]:
+    """The four reports analysed, speakers merged, statements linked: the two JSON arrays."""
+    from saywho import analyse_documents
+    from saywho.model import Document
+    from saywho.people import merge_speakers, person_index, speaker_records, speakers_json
+    from saywho.statements import quote_records
+
+    paths = [FIXTURES / "seed" / "belarus_volunteers.txt", *sorted(VARIANTS.glob("*.txt"))]
+    documents = [
+        Document(text=p.read_text(encoding="utf-8"), id=p.stem, path=p.name, published="2022-05-20")
+        for p in paths
+    ]
+    analyses = list(analyse_documents(documents))
+    persons = merge_speakers([r for a in analyses for r in speaker_records(a)])
+    index = person_index(persons)
+    quotes = [q for a in analyses for q in quote_records(a, index)]
+    names = {p.id: p.name for p in persons}
+    return statements_json(link_statements(quotes), names), speakers_json(persons, quotes)
+
+
+def test_variants_fixture_end_to_end(variants_output, capsys: pytest.CaptureFixture[str]) -> None:
+    statements, speakers = variants_output
+    figures = score(GOLD, statements, speakers)
+    with capsys.disabled():
+        print(f"\nvariants fixture: {json.dumps(figures)}")
+    assert figures["people_split"] == []
+    # Floors while extraction is being improved: the misses left are extraction's (see the report
+    # in the commit history); linking alone is exact on the gold spans (test above).
+    assert figures["precision"] >= 0.8
+    assert figures["recall"] >= 0.6
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="the shared scorer is not here")
+def test_our_figures_agree_with_the_shared_scorer(variants_output, tmp_path: Path) -> None:
+    statements, speakers = variants_output
+    (tmp_path / "statements.json").write_text(json.dumps(statements), encoding="utf-8")
+    (tmp_path / "speakers.json").write_text(json.dumps(speakers), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(SCORER), str(VARIANTS / "variants.gold.json"), str(tmp_path / "statements.json"),
+         str(tmp_path / "speakers.json")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    theirs = json.loads(result.stdout.strip().splitlines()[-1])
+    ours = score(GOLD, statements, speakers)
+    assert {k: theirs[k] for k in ours if k != "people_split"} == {
+        k: v for k, v in ours.items() if k != "people_split"
+    }
+    assert len(theirs["people_split"]) == len(ours["people_split"])

@@ -48,6 +48,7 @@ HONORIFICS = {
     "senator", "rep", "gov", "governor", "gen", "general", "col", "colonel", "capt", "sgt", "rev", "pm",
     "ayatollah", "sheikh", "prince", "princess", "king", "queen", "pope", "chancellor", "minister",
 }  # fmt: skip
+NOT_NAMES = {"he", "she", "they", "it", "i", "we", "you", "he or she", "this", "that", "who"}
 GENERATIONS = {"jr", "sr", "ii", "iii", "iv"}
 # Lower-case words that begin a surname: "Ursula von der Leyen" is "von der Leyen".
 PARTICLES = {
@@ -70,6 +71,8 @@ PARTICLES = {
 SURNAME_SIMILARITY = 0.8
 GIVEN_SIMILARITY = 0.75
 BARE_SIMILARITY = 0.88
+# A bare surname is matched to another spelling only from this many letters on.
+BARE_FUZZY_LENGTH = 7
 # Two spellings in one person, linked through others, are at least this close.
 CHAIN_SIMILARITY = 0.6
 
@@ -206,11 +209,16 @@ def _variant_groups() -> dict[str, frozenset[int]]:
 
 
 def parse_name(name: str) -> _Name | None:
-    """Cut a person's name into given names, surname and generation; None when nothing is left."""
+    """Cut a person's name into given names, surname and generation; None when it is not a name
+    ("he", "the Cruz campaign": a surname must be capitalised)."""
     name = re.sub(r"['’]s$", "", name.strip())
     words = [w for w in re.split(r"[\s,\-‐]+", name) if w]
-    while words and words[0].lower().rstrip(".") in HONORIFICS and len(words) > 1:
+    while (
+        words and (words[0].lower().rstrip(".") in HONORIFICS or words[0].lower() == "the") and len(words) > 1
+    ):
         words = words[1:]
+    if not words or not any(c.isupper() for c in name.split()[-1]) or name.lower() in NOT_NAMES:
+        return None
     generation = None
     if len(words) > 1 and words[-1].lower().rstrip(".") in GENERATIONS:
         generation = words.pop().lower().rstrip(".")
@@ -375,7 +383,7 @@ def _bare_fits(
 ) -> list[int]:
     """The full-name clusters whose surname a bare surname may be: equal, or close for long names."""
     fits = set(surnames.get(bare.surname, ()))
-    if len(bare.surname) >= 6:
+    if len(bare.surname) >= BARE_FUZZY_LENGTH:
         for other in _neighbours(bare.surname, blocks):
             if _similar(other, bare.surname) >= BARE_SIMILARITY and spelling_variant(other, bare.surname):
                 fits |= surnames[other]
@@ -431,6 +439,8 @@ def _merge_bare(by_surname: dict[str, list[SpeakerRecord]]) -> list[list[Speaker
     blocks = _blocks(surnames)
     clusters = _Clusters(len(surnames))
     for word in surnames:
+        if len(word) < BARE_FUZZY_LENGTH:
+            continue  # Clark / Clarke: short surnames are too often two families
         for other in _neighbours(word, blocks):
             if surname_similarity(_Name((), word, None), _Name((), other, None)) >= SURNAME_SIMILARITY:
                 clusters.union(position[word], position[other])

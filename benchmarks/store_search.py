@@ -6,9 +6,10 @@ store's bytes per quote.
     .venv/bin/python benchmarks/store_search.py [--db FILE] [--queries N] [--out FILE]
 
 Query sets, drawn from the store itself with a fixed seed:
-- text: one or two words, each drawn uniformly from the ranks 50 to 20,000 of the words by the
+- text: half of them one word drawn uniformly from the ranks 50 to 20,000 of the words by the
   number of quotes holding them (the 50 commonest, "the", "said", are not what people look for;
-  the very commonest is timed apart as the worst case);
+  the very commonest is timed apart as the worst case), half two words of one stored quote (what
+  someone who remembers a quote types);
 - speaker: a speaker drawn in proportion to how often they are quoted (the popular are looked up
   most), by a random one of their spellings (full name or bare surname).
 """
@@ -42,8 +43,20 @@ def text_queries(conn, count: int, rng: random.Random) -> tuple[list[str], str]:
     words = [
         r[0] for r in conn.execute("SELECT term FROM temp.vocabulary ORDER BY doc DESC LIMIT ?", (RANKS,))
     ]
-    pool = words[COMMONEST_SKIPPED:]
-    return [" ".join(rng.sample(pool, rng.choice((1, 2)))) for _ in range(count)], words[0]
+    common, pool = set(words[:COMMONEST_SKIPPED]), words[COMMONEST_SKIPPED:]
+    highest = conn.execute("SELECT max(id) FROM quotes").fetchone()[0]
+    queries = []
+    while len(queries) < count:
+        if len(queries) % 2 == 0:
+            queries.append(rng.choice(pool))
+            continue
+        row = conn.execute(
+            "SELECT content FROM quotes WHERE id >= ? LIMIT 1", (rng.randint(1, highest),)
+        ).fetchone()
+        found = [w for w in dict.fromkeys(row[0].lower().split()) if w not in common]
+        if len(found) >= 2:
+            queries.append(" ".join(rng.sample(found, 2)))
+    return queries, words[0]
 
 
 def speaker_queries(conn, count: int, rng: random.Random) -> list[str]:

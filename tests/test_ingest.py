@@ -278,3 +278,19 @@ def test_the_variants_fixture_through_the_store_merges_every_spelling_and_links_
     statements = list_statements(conn)
     assert statements and all(len({q["article"] for q in s["quotes"]}) >= 2 for s in statements)
     assert any("wording_differs" in s["flags"] and s["differences"] for s in statements)
+
+
+def test_a_terminal_shows_a_progress_bar_with_rate_and_eta(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from saywho.store.report import TerminalReporter
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    with TerminalReporter(console=console) as reporter:
+        run_ingest(tmp_path / "s.db", write_corpus(tmp_path / "corpus", 3), reporter=reporter)
+        reporter.progress.refresh()
+        shown = screen.getvalue()
+    assert "ingesting" in shown and "articles/s" in shown and "ETA" in shown and "3/3" in shown

@@ -37,9 +37,9 @@ class TerminalReporter:
     """A Reporter for the command line: a bar when standard error is a terminal, plain lines always.
     Use as a context manager, around the ingest."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, console: Console | None = None) -> None:
         self.stream = stream or sys.stderr
-        self.console = Console(file=self.stream, highlight=False)
+        self.console = console or Console(file=self.stream, highlight=False)
         self.progress: Progress | None = None
         self.task = None
 

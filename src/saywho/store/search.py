@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from saywho.store.dates import period
@@ -17,6 +17,8 @@ from saywho.store.derived import fold
 from saywho.store.rows import QUOTE_SELECT, quote_dict
 
 DEFAULT_LIMIT = 50
+# Up to this many persons share a spelling (a bare surname), each is paged through its own index.
+MAX_MERGED_PERSONS = 100
 # A double-quoted phrase, or a run of anything else but spaces.
 QUERY_PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 
@@ -33,31 +35,43 @@ def fts_query(text: str) -> str:
 
 @dataclass
 class Filters:
-    """The WHERE clause of a search and its parameters."""
+    """The filters of a search other than its words: the speaker's persons (None: any speaker),
+    and the other conditions on quotes q and articles a, with their parameters."""
 
-    clauses: list[str]
-    params: list[Any]
+    persons: list[int] | None = None
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    outlet: bool = False  # a condition on the article: the articles must be joined
 
-    def sql(self) -> str:
-        return " AND ".join(self.clauses) if self.clauses else "1"
+    def sql(self, persons: list[int] | None = None) -> tuple[str, list[Any]]:
+        """The WHERE conditions for these persons (default: all of the filter's), and parameters."""
+        persons = self.persons if persons is None else persons
+        clauses, params = list(self.clauses), list(self.params)
+        if persons is not None:
+            clauses.insert(0, f"q.person_id IN ({', '.join('?' * len(persons))})")
+            params[:0] = persons
+        return " AND ".join(clauses) or "1", params
+
+    def source(self, quotes: str = "quotes q") -> str:
+        return f"{quotes} JOIN articles a ON a.id = q.article_id" if self.outlet else quotes
 
 
 def filters(
     conn: sqlite3.Connection, speaker: str | None, outlet: str | None, since: str | None, until: str | None
 ) -> Filters | None:
     """The filters other than text; None when the speaker is unknown (nothing can match)."""
-    where = Filters([], [])
+    where = Filters()
     if speaker is not None:
-        persons = [
-            r[0] for r in conn.execute("SELECT person_id FROM person_aliases WHERE key = ?", (fold(speaker),))
-        ]
-        if not persons:
+        rows = conn.execute(
+            "SELECT person_id FROM person_aliases WHERE key = ? ORDER BY person_id", (fold(speaker),)
+        )
+        where.persons = [r[0] for r in rows]
+        if not where.persons:
             return None
-        where.clauses.append(f"q.person_id IN ({', '.join('?' * len(persons))})")
-        where.params += persons
     if outlet is not None:
         where.clauses.append("a.outlet = ? COLLATE NOCASE")
         where.params.append(outlet.strip())
+        where.outlet = True
     if since is not None:
         where.clauses.append("q.date >= ?")
         where.params.append(period(since)[0].isoformat())
@@ -65,6 +79,63 @@ def filters(
         where.clauses.append("q.date <= ?")
         where.params.append(period(until)[1].isoformat())
     return where
+
+
+def text_page(
+    conn: sqlite3.Connection, match: str, where: Filters, limit: int, offset: int
+) -> tuple[list[int], int]:
+    """The ids of one page of the quotes matching `match`, by relevance, and their number."""
+    if where.persons is None and not where.clauses:  # the full-text index alone
+        source, clause, params = "quotes_fts f", "quotes_fts MATCH ?", [match]
+    else:
+        conditions, params = where.sql()
+        source = where.source("quotes_fts f JOIN quotes q ON q.id = f.rowid")
+        clause, params = f"quotes_fts MATCH ? AND {conditions}", [match, *params]
+    ids = conn.execute(
+        f"SELECT f.rowid FROM {source} WHERE {clause} ORDER BY f.rank, f.rowid LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    total = conn.execute(f"SELECT count(*) FROM {source} WHERE {clause}", params).fetchone()[0]
+    return [r[0] for r in ids], total
+
+
+def newest_page(conn: sqlite3.Connection, where: Filters, limit: int, offset: int) -> tuple[list[int], int]:
+    """The ids of one page of the quotes that pass the filters, newest first, and their number."""
+    newest = "ORDER BY q.date DESC, q.id DESC"  # the order of the (date) and (person_id, date) indexes
+    if where.persons is not None and len(where.persons) <= MAX_MERGED_PERSONS:
+        # Each person's newest from their own stretch of the (person_id, date) index, merged: the
+        # one sort of every quote of a much-quoted speaker that IN (...) would cost is avoided.
+        parts, params = [], []
+        for person in where.persons:
+            conditions, part_params = where.sql([person])
+            parts.append(
+                f"SELECT * FROM (SELECT q.id AS id, q.date AS date FROM {where.source()}"
+                f" WHERE {conditions} {newest} LIMIT ?)"
+            )
+            params += [*part_params, limit + offset]
+        sql = f"{' UNION ALL '.join(parts)} ORDER BY date DESC, id DESC LIMIT ? OFFSET ?"
+    else:
+        conditions, params = where.sql()
+        sql = f"SELECT q.id FROM {where.source()} WHERE {conditions} {newest} LIMIT ? OFFSET ?"
+    ids = [r[0] for r in conn.execute(sql, [*params, limit, offset])]
+    conditions, params = where.sql()
+    total = conn.execute(f"SELECT count(*) FROM {where.source()} WHERE {conditions}", params).fetchone()[0]
+    return ids, total
+
+
+def quotes_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """The quotes of these ids in the contract's form, in the order of the ids."""
+    if not ids:
+        return []
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    rows = cursor.execute(
+        f"SELECT q.id AS row_id, {QUOTE_SELECT} FROM quotes q JOIN articles a ON a.id = q.article_id"
+        f" WHERE q.id IN ({', '.join('?' * len(ids))})",
+        ids,
+    )
+    found = {row["row_id"]: quote_dict(row) for row in rows}
+    return [found[i] for i in ids if i in found]
 
 
 def search_quotes(
@@ -80,31 +151,17 @@ def search_quotes(
     """The quotes that match, as CONTRACT.md's search JSON (`limit` of them from `offset`), and how
     many match in all. `speaker` is any spelling of a corpus-wide speaker (case and accents aside);
     `since`/`until` are ISO days, months, weeks or years, both ends included. ValueError for a date
-    or query that cannot be read."""
+    or query that cannot be read.
+
+    Two steps: the page's quote ids (from the indexes alone where possible), then those quotes."""
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset cannot be negative")
+    match = fts_query(query) if query is not None and query.strip() else None
     where = filters(conn, speaker, outlet, since, until)
-    text = query is not None and bool(query.strip())
-    match = fts_query(query) if text else None
     if where is None:
         return [], 0
-    source = "quotes q"
-    clause, params = where.sql(), where.params
     if match is not None:
-        source = "quotes_fts f JOIN quotes q ON q.id = f.rowid"
-        clause, params = f"quotes_fts MATCH ? AND {clause}", [match, *params]
-        order = "f.rank, q.id"
+        ids, total = text_page(conn, match, where, limit, offset)
     else:
-        # date then id, both descending: the order of the (person_id, date) and (date) indexes.
-        order = "q.date DESC, q.id DESC"
-    # Counting needs the articles only to filter by outlet.
-    counted = f"{source} JOIN articles a ON a.id = q.article_id" if outlet is not None else source
-    total = conn.execute(f"SELECT count(*) FROM {counted} WHERE {clause}", params).fetchone()[0]
-    source += " JOIN articles a ON a.id = q.article_id"
-    cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    rows = cursor.execute(
-        f"SELECT {QUOTE_SELECT} FROM {source} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
-    return [quote_dict(row) for row in rows], total
+        ids, total = newest_page(conn, where, limit, offset)
+    return quotes_by_id(conn, ids), total

@@ -147,6 +147,29 @@ def test_speaker_matches_any_spelling_case_and_accents_aside(store: sqlite3.Conn
     assert search_quotes(store, "tax", speaker="Nobody Known") == ([], 0)
 
 
+def test_a_spelling_two_people_share_finds_both_newest_first_page_by_page(tmp_path: Path) -> None:
+    clintons = {
+        "Bill Clinton": ["Bill Clinton", "Clinton"],
+        "Hillary Clinton": ["Hillary Clinton", "Clinton"],
+    }
+    analyses = [
+        article(
+            f"a{n}", [(name, f"statement {n} on the budget", None)], None, f"2020-01-{n + 1:02d}", clintons
+        )
+        for n, name in enumerate(["Bill Clinton", "Hillary Clinton"] * 4)
+    ]
+    conn = build(tmp_path / "s.db", analyses)
+    assert len({q["speaker"]["person"] for q in search_quotes(conn, speaker="Clinton")[0]}) == 2
+    everything, total = search_quotes(conn, speaker="clinton")
+    assert total == 8 and [q["date"] for q in everything] == sorted(
+        (q["date"] for q in everything), reverse=True
+    )
+    pages = [search_quotes(conn, speaker="Clinton", limit=3, offset=start)[0] for start in (0, 3, 6)]
+    assert [q for page in pages for q in page] == everything
+    assert search_quotes(conn, speaker="Hillary Clinton", since="2020-01-05")[1] == 2
+    assert search_quotes(conn, "budget", speaker="Clinton", limit=2)[1] == 8
+
+
 def test_outlet_and_date_filters(store: sqlite3.Connection) -> None:
     assert search_quotes(store, outlet="cnn")[1] == 2
     assert search_quotes(store, "talks", outlet="Wire")[1] == 1

@@ -18,6 +18,7 @@ from test_store_fakes import (
     article_text,
     failing_fake_analyse_chunk,
     fake_analyse_chunk,
+    needs_extraction_model,
     store_contents,
 )
 
@@ -100,6 +101,7 @@ def serial_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@needs_extraction_model
 def test_two_local_workers_give_the_store_one_process_gives(tmp_path: Path, serial_store: Path) -> None:
     conn = connect(tmp_path / "w.db")
     summary = ingest(conn, [str(SAMPLES)], workers=2)
@@ -108,6 +110,7 @@ def test_two_local_workers_give_the_store_one_process_gives(tmp_path: Path, seri
     assert store_contents(tmp_path / "w.db") == store_contents(serial_store)
 
 
+@needs_extraction_model
 def test_a_dask_local_cluster_gives_the_store_one_process_gives(
     tmp_path: Path, serial_store: Path, cluster: str
 ) -> None:
@@ -118,5 +121,6 @@ def test_a_dask_local_cluster_gives_the_store_one_process_gives(
     assert store_contents(tmp_path / "d.db") == store_contents(serial_store)
 
 
+@needs_extraction_model
 def test_the_default_task_is_the_real_analysis() -> None:
     assert saywho.batch.analyse_chunk([Document(text="“Yes,” said Ada Lovelace.")])[0].quotes

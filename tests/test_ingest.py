@@ -20,7 +20,7 @@ from saywho.cli import main
 from saywho.store import connect
 from saywho.store.ingest import delete, ingest
 from saywho.store.search import search_quotes
-from test_store_fakes import fake_analyse_chunk, store_contents, write_corpus
+from test_store_fakes import fake_analyse_chunk, needs_extraction_model, store_contents, write_corpus
 
 TESTS = Path(__file__).parent
 
@@ -258,6 +258,7 @@ def test_a_run_killed_with_sigkill_then_run_again_gives_the_store_a_clean_run_gi
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+@needs_extraction_model
 def test_the_variants_fixture_through_the_store_merges_every_spelling_and_links_reports(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

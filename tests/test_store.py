@@ -143,6 +143,10 @@ def test_speaker_matches_any_spelling_case_and_accents_aside(store: sqlite3.Conn
         assert [q["article"]["id"] for q in quotes] == ["cnn-1", "bbc-1"], spelling
     assert len({q["speaker"]["person"] for q in quotes}) == 1
     assert search_quotes(store, speaker="Ivan Petrov")[1] == 2
+    petrov = search_quotes(store, speaker="Ivan Petrov")[0][0]["speaker"]["person"]
+    assert [q["speaker"]["name"] for q in search_quotes(store, person=petrov)[0]] == ["Ivan Petrov"] * 2
+    assert search_quotes(store, speaker="Tsikhanouskaya", person=petrov) == ([], 0)
+    assert search_quotes(store, speaker="Nobody Known", person=petrov) == ([], 0)
     assert search_quotes(store, speaker="Nobody Known") == ([], 0)
     assert search_quotes(store, "tax", speaker="Nobody Known") == ([], 0)
 

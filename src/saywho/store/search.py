@@ -57,7 +57,12 @@ class Filters:
 
 
 def filters(
-    conn: sqlite3.Connection, speaker: str | None, outlet: str | None, since: str | None, until: str | None
+    conn: sqlite3.Connection,
+    speaker: str | None,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+    person: int | None = None,
 ) -> Filters | None:
     """The filters other than text; None when the speaker is unknown (nothing can match)."""
     where = Filters()
@@ -66,8 +71,10 @@ def filters(
             "SELECT person_id FROM person_aliases WHERE key = ? ORDER BY person_id", (fold(speaker),)
         )
         where.persons = [r[0] for r in rows]
-        if not where.persons:
-            return None
+    if person is not None:
+        where.persons = [person] if where.persons is None or person in where.persons else []
+    if where.persons == []:
+        return None
     if outlet is not None:
         where.clauses.append("a.outlet = ? COLLATE NOCASE")
         where.params.append(outlet.strip())
@@ -147,9 +154,11 @@ def search_quotes(
     until: str | None = None,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
+    person: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """The quotes that match, as CONTRACT.md's search JSON (`limit` of them from `offset`), and how
-    many match in all. `speaker` is any spelling of a corpus-wide speaker (case and accents aside);
+    many match in all. `speaker` is any spelling of a corpus-wide speaker (case and accents aside),
+    `person` one corpus-wide speaker's id (speaker.person; a speaker's page);
     `since`/`until` are ISO days, months, weeks or years, both ends included. ValueError for a date
     or query that cannot be read.
 
@@ -157,7 +166,7 @@ def search_quotes(
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset cannot be negative")
     match = fts_query(query) if query is not None and query.strip() else None
-    where = filters(conn, speaker, outlet, since, until)
+    where = filters(conn, speaker, outlet, since, until, person)
     if where is None:
         return [], 0
     if match is not None:

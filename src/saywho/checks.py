@@ -41,7 +41,8 @@ def check(doc: Doc, quotes: list[Quote], entities: list[Entity]) -> list[Warning
             flag(quote, "unattributed")
         if speaker_not_person(doc, quote, by_id):
             flag(quote, "speaker_not_person")
-    return sorted(garbled_punctuation(doc.text) + doubled_words(doc.text), key=lambda w: (w.start, w.code))
+    text = doc.text  # built anew from the tokens at each use
+    return sorted(garbled_punctuation(text) + doubled_words(text), key=lambda w: (w.start, w.code))
 
 
 def flag(quote: Quote, code: str) -> None:

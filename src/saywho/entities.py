@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
+import numpy
+from spacy.attrs import IS_ALPHA, ORTH, POS
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
@@ -144,7 +148,11 @@ def title_head(title: str) -> str:
 
 
 def _not_name(token: Token) -> bool:
-    return token.pos_ in ("DET", "PUNCT") or _honorific(token) or _title_word(token)
+    pos = token.pos_
+    if pos != "PROPN":
+        return pos in ("DET", "PUNCT")
+    word = token.text.rstrip(".").casefold()
+    return word in HONORIFICS or word in TITLE_ABBREVIATIONS  # _honorific or _title_word
 
 
 def trim(span: Span) -> Span | None:
@@ -156,13 +164,19 @@ def trim(span: Span) -> Span | None:
     while start < end and _not_name(doc[start]):
         start += 1
     lead = start
-    while lead < end and doc[lead].pos_ in ("NOUN", "ADJ", "PROPN") and doc[lead].text.islower():
+    while lead < end:
+        token = doc[lead]
+        if token.pos_ not in ("NOUN", "ADJ", "PROPN") or not token.text.islower():
+            break
         lead += 1
     if start < lead < end and doc[lead].pos_ == "PROPN":
         start = lead
         while start < end and _not_name(doc[start]):
             start += 1
-    while end > start and (_is_possessive(doc[end - 1]) or doc[end - 1].pos_ == "PUNCT"):
+    while end > start:
+        token = doc[end - 1]
+        if not (token.pos_ == "PUNCT" or _is_possessive(token)):
+            break
         end -= 1
     return doc[start:end] if end > start else None
 
@@ -307,19 +321,48 @@ def sentence_of(starts: list[int], i: int) -> int:
 
 def quoted_mask(doc: Doc) -> list[bool]:
     """For each token, whether it stands between quotation marks (within one paragraph)."""
-    mask, inside = [False] * len(doc), False
-    for token in doc:
-        text = token.text
-        if "\n" in token.whitespace_ or "\n" in text:
-            mask[token.i], inside = inside, False
-            continue
-        if text in OPEN_QUOTES or (text == '"' and not inside):
-            inside = True
-        elif text in CLOSE_QUOTES or text == '"':
-            mask[token.i], inside = True, False
-            continue
-        mask[token.i] = inside
-    return mask
+    n = len(doc)
+    if n == 0:
+        return []
+    # A word of letters is neither a mark nor a line break; each other distinct text is looked at
+    # once, then only the marks and line breaks are visited.
+    orth_alpha = doc.to_array([ORTH, IS_ALPHA])
+    others = numpy.flatnonzero(orth_alpha[:, 1] == 0)
+    distinct, inverse = numpy.unique(orth_alpha[others, 0], return_inverse=True)
+    strings = doc.vocab.strings
+    kinds = numpy.array([_mark_kind(strings[h]) for h in distinct.tolist()], dtype=numpy.int8)[inverse]
+    marked = kinds != 0
+    mask = numpy.zeros(n, dtype=bool)
+    inside, after = False, 0
+    for i, kind in zip(others[marked].tolist(), kinds[marked].tolist(), strict=True):
+        if inside:
+            mask[after:i] = True
+        if kind == _LINE_BREAK:
+            mask[i], inside = inside, False
+        elif kind == _OPEN or (kind == _STRAIGHT and not inside):
+            mask[i] = inside = True
+        else:  # a closing mark, or a straight one inside
+            mask[i], inside = True, False
+        after = i + 1
+    if inside:
+        mask[after:] = True
+    return mask.tolist()
+
+
+# What a token's text is to quoted_mask (a token's trailing whitespace is at most one space).
+_LINE_BREAK, _OPEN, _STRAIGHT, _CLOSE = 1, 2, 3, 4
+
+
+def _mark_kind(text: str) -> int:
+    if "\n" in text:
+        return _LINE_BREAK
+    if text in OPEN_QUOTES:
+        return _OPEN
+    if text == '"':
+        return _STRAIGHT
+    if text in CLOSE_QUOTES:
+        return _CLOSE
+    return 0
 
 
 # --- grouping mentions --------------------------------------------------------------------------
@@ -332,6 +375,15 @@ class _Mention:
     key: tuple[str, ...]
     honorific: str | None = None  # gender an honorific before the name gives ("" for none stated)
     article: bool = False  # written with "the" before it
+
+    @cached_property
+    def text(self) -> str:
+        return _text(self.span)
+
+    @cached_property
+    def titles(self) -> list[str]:
+        """The titles written with this mention (before it, or in apposition)."""
+        return [t for t in [_title_before(self.span), *_appositions(self.span)] if t]
 
 
 @dataclass
@@ -392,10 +444,9 @@ def _collect(
 
 def _missed(doc: Doc, named: list[_Mention]) -> list[_Mention]:
     """Later bare uses of a person's or organisation's name that NER did not label."""
-    covered = [False] * len(doc)
+    covered = numpy.zeros(len(doc), dtype=bool)
     for m in named:
-        for i in range(m.span.start, m.span.end):
-            covered[i] = True
+        covered[m.span.start : m.span.end] = True
     names = first_names()
     keys = set()
     for m in named:
@@ -403,22 +454,33 @@ def _missed(doc: Doc, named: list[_Mention]) -> list[_Mention]:
             keys.add(m.key)
             if len(m.key) > 1 and (m.label != "ORG" or m.key[0] in names):
                 keys.add(m.key[-1:])  # a person's surname; an organisation's last word is no name
-    longest = max((len(k) for k in keys), default=0)
+    if not keys:
+        return []
+    longest = max(len(k) for k in keys)
+    firsts = {k[0] for k in keys if k}
+    words: dict[int, str | None] = {}  # token -> its word in a key (None: a possessive), as needed
+
+    def word(j: int) -> str | None:
+        if j not in words:
+            t = doc[j]
+            words[j] = None if _is_possessive(t) else t.text.replace("’", "'").casefold()
+        return words[j]
+
     out = []
-    i = 0
-    while i < len(doc):
-        found = None
-        if not covered[i] and doc[i].pos_ == "PROPN":
-            for n in range(min(longest, len(doc) - i), 0, -1):
-                span = doc[i : i + n]
-                if not any(covered[i : i + n]) and _key(span) in keys:
-                    found = _mention(span, None)
-                    break
-        if found is not None:
-            out.append(found)
-            i = found.span.end
-        else:
-            i += 1
+    free = 0  # tokens before this one belong to a name found already
+    candidates = numpy.flatnonzero((doc.to_array(POS) == PROPN) & ~covered).tolist()
+    for i in candidates:
+        if i < free or (word(i) is not None and word(i) not in firsts):
+            continue  # no key starts with this word
+        for n in range(min(longest, len(doc) - i), 0, -1):
+            if covered[i : i + n].any():
+                continue
+            if tuple(w for w in map(word, range(i, i + n)) if w is not None) in keys:
+                found = _mention(doc[i : i + n], None)
+                if found is not None:
+                    out.append(found)
+                    free = found.span.end
+                break
     return out
 
 
@@ -575,8 +637,8 @@ def _cluster_type(c: _Cluster) -> str:
 def _titles(c: _Cluster) -> list[str]:
     out: list[str] = []
     for m in c.mentions:
-        for t in [_title_before(m.span), *_appositions(m.span)]:
-            if t and t not in out:
+        for t in m.titles:
+            if t not in out:
                 out.append(t)
     return out
 
@@ -604,7 +666,10 @@ def _pronoun_gender(
     return votes.most_common(1)[0][0] if len(votes) == 1 else None
 
 
-def _gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool], starts: list[int]) -> str | None:
+def _gender(
+    c: _Cluster, owner: list[_Cluster | None], context: Callable[[], tuple[list[bool], list[int]]]
+) -> str | None:
+    """`context` gives the quoted mask and the sentence starts, computed only when a pronoun is needed."""
     stated = {m.honorific for m in c.mentions if m.honorific}
     if len(stated) == 1:
         return stated.pop()
@@ -614,21 +679,21 @@ def _gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool], start
     listed = {names[m.key[0]] for m in c.mentions if len(m.key) == longest and m.key[0] in names}
     if len(listed) == 1:
         return listed.pop()  # the list wins over a pronoun that says otherwise
-    return _pronoun_gender(c, owner, quoted, starts)
+    return _pronoun_gender(c, owner, *context())
 
 
 def _canonical(c: _Cluster) -> str:
     if c.state is not None:
         return c.state
     if c.metonym is not None and c.metonym.kind == "seat" and any(m.article for m in c.mentions):
-        return f"the {_text(c.mentions[0].span)}"  # a seat of power is named with its article
-    forms = [_text(m.span) for m in c.mentions]
+        return f"the {c.mentions[0].text}"  # a seat of power is named with its article
+    forms = [m.text for m in c.mentions]
     return max(forms, key=lambda f: (len(f.split()), len(f), -forms.index(f)))
 
 
 def _aliases(c: _Cluster, name: str) -> list[str]:
     out = []
-    for form in [name] + [_text(m.span) for m in c.mentions]:
+    for form in [name] + [m.text for m in c.mentions]:
         if form not in out:
             out.append(form)
     return out
@@ -648,8 +713,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
         for m in c.mentions:
             for i in range(m.span.start, m.span.end):
                 owner[i] = c
-    quoted = quoted_mask(doc)
-    starts = sentence_starts(doc)
+    context = cache(lambda: (quoted_mask(doc), sentence_starts(doc)))  # for pronouns only
 
     # (first mention, tie-break, Entity, metonym state)
     made: list[tuple[int, int, Entity, Metonym | None]] = []
@@ -660,7 +724,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
         ent.mentions = [[m.span.start_char, m.span.end_char] for m in c.mentions]
         if ent.type == "PERSON":
             ent.titles = _titles(c)
-            ent.gender = _gender(c, owner, quoted, starts)
+            ent.gender = _gender(c, owner, context)
         made.append((c.mentions[0].span.start_char, 0, ent, c.metonym))
     made.extend(_description_entities(descriptions, [ent for _, _, ent, _ in made]))
     made.extend(_states(made))

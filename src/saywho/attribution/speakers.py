@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import DEP, IDX
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
@@ -62,26 +64,35 @@ class _Context:
         return self.paragraphs[max(i - back, 0)]
 
 
-def _context(doc: Doc, entities: list[Entity], attributions: list[Attribution]) -> _Context:
+def _context(
+    doc: Doc, entities: list[Entity], attributions: list[Attribution], text: str | None = None
+) -> _Context:
+    """`text` is `doc.text`, when the caller has it already."""
     by_span, owner = {}, [None] * len(doc)
     for e in entities:
         for start, end in e.mentions:
             by_span[(start, end)] = e
             span = doc.char_span(start, end, alignment_mode="expand")
-            for t in span or ():
-                owner[t.i] = owner[t.i] or e
+            if span is not None:
+                for i in range(span.start, span.end):
+                    owner[i] = owner[i] or e
     # Names inside what is quoted or reported are not antecedents for the attribution's pronouns.
     quoted = quoted_mask(doc)
     for a in attributions:
         for start, end in a.fragments:
-            for t in doc.char_span(start, end, alignment_mode="expand") or ():
-                quoted[t.i] = True
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                quoted[span.start : span.end] = [True] * len(span)
+    # Subjects found on the Doc's arrays, without a Token object for every word.
+    offsets = doc.to_array(IDX).tolist()
+    subjects = numpy.isin(doc.to_array(DEP), [doc.vocab.strings[d] for d in SUBJECTS])
     events = [
-        (t.idx, owner[t.i].id)
-        for t in doc
-        if t.dep_ in SUBJECTS and owner[t.i] is not None and not quoted[t.i]
+        (offsets[i], owner[i].id)
+        for i in numpy.flatnonzero(subjects).tolist()
+        if owner[i] is not None and not quoted[i]
     ]
-    paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*", doc.text)]
+    text = doc.text if text is None else text
+    paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
     by_id = {e.id: e for e in entities}
     return _Context(doc, by_id, by_span, owner, events, paragraphs, sentence_starts(doc), quoted)
 
@@ -184,8 +195,8 @@ def _cue(span: Span | None) -> Cue | None:
 def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity]) -> list[Quote]:
     """The contract's Quote for each attribution (ids q1, q2, ... in text order), its speaker
     resolved to one of `entities`."""
-    ctx = _context(doc, entities, attributions)
     text = doc.text  # built anew from the tokens at each use
+    ctx = _context(doc, entities, attributions, text)
     quotes: list[Quote] = []
     spoken: dict[int, Speaker] = {}  # id(attribution) -> its speaker, for continued quotes
     for i, a in enumerate(sorted(attributions, key=lambda a: a.fragments[0]), 1):

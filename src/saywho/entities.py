@@ -223,43 +223,37 @@ class SourceHead:
     type: str | None = None  # for a description: ORG, GROUP, or None when nobody can be named
 
 
-def _name_in(token: Token) -> Span | None:
+def _name_in(token: Token, ends: Callable[[], set[str]]) -> Span | None:
     ent = _ent_at(token)
     if ent is not None:
         return trim(ent)
     if token.ent_type_ or _honorific(token):
         return None
-    if token.pos_ == "PROPN" or (token.is_title and _named_elsewhere(token)):
+    if token.pos_ == "PROPN" or (token.is_title and token.text in ends()):
         return trim(_proper_run(token))
     return None
 
 
-def _named_elsewhere(token: Token) -> bool:
-    """A capitalised word the tagger took for a common noun ("Trump" opening a sentence) that NER
-    labels as a name elsewhere in the article."""
-    doc = token.doc
-    seen, ends = _NAME_ENDS
-    if seen is not doc:  # once per Doc: doc.ents is rebuilt at each use
-        ends = {e[-1].text for e in doc.ents if e.label_ in ("PERSON", "ORG")}
-        _NAME_ENDS[:] = [doc, ends]
-    return token.text in ends
+def name_ends(doc: Doc) -> Callable[[], set[str]]:
+    """The last words of the Doc's PERSON and ORG names, found at the first call and kept (doc.ents
+    is rebuilt at each use): a capitalised word the tagger took for a common noun ("Trump" opening
+    a sentence) names someone when NER labels it a name elsewhere in the article."""
+    return cache(lambda: {e[-1].text for e in doc.ents if e.label_ in ("PERSON", "ORG")})
 
 
-# The last Doc asked about and the last words of its PERSON and ORG names.
-_NAME_ENDS: list = [None, set()]
-
-
-def source_head(source: Span) -> SourceHead:
+def source_head(source: Span, ends: Callable[[], set[str]] | None = None) -> SourceHead:
     """What in a source mention names the speaker: a pronoun; the name the mention is built on
     ("Belarussian opposition leader Svetlana Tikhanovskaya"); the name an information-carrier
     holds ("information gathered by NATO surveillance aircraft" -> NATO) or a place-word names
     ("the city of Phoenix"); else the description's core ("the Ukrainian army" -> ORG "Ukrainian
-    army", "Belarus’s resistance" -> GROUP: a possessive modifier is not the speaker)."""
+    army", "Belarus’s resistance" -> GROUP: a possessive modifier is not the speaker). A caller asking
+    about many sources of one Doc passes `ends`, its name_ends(doc), to share it."""
+    ends = ends or name_ends(source.doc)
     core = trim(source) or source
     root = core.root
     if root.pos_ == "PRON" and len(core) <= 2:
         return SourceHead(core[root.i - core.start : root.i - core.start + 1], "pronoun")
-    name = _name_in(root)
+    name = _name_in(root, ends)
     if name is not None and _one_of(name, source):
         return SourceHead(source, "description")  # "One Republican": a person we cannot name
     if name is not None:
@@ -268,9 +262,9 @@ def source_head(source: Span) -> SourceHead:
     for child in root.children:
         inside = core.start <= child.i < core.end
         if inside and child.dep_ == "appos":  # "the opposition leader, Svetlana Tikhanovskaya"
-            name = _name_in(child)
+            name = _name_in(child, ends)
         elif inside and lemma in PLACE_WORDS and child.lower_ == "of":
-            name = next((_name_in(c) for c in child.children if c.dep_ == "pobj"), None)
+            name = next((_name_in(c, ends) for c in child.children if c.dep_ == "pobj"), None)
         if name is not None:
             return SourceHead(name, "name")
     if lemma in CARRIERS:
@@ -428,10 +422,11 @@ def _collect(
             if m is not None:
                 mentions.setdefault((m.span.start, m.span.end), m)
     descriptions = []
+    ends = name_ends(doc)
     for a in attributions:
         if a.source is None:
             continue
-        head = source_head(a.source)
+        head = source_head(a.source, ends)
         if head.kind == "name":
             m = _mention(head.span, None)
             if m is not None and not any(t.ent_type_ in LABELS for t in m.span):

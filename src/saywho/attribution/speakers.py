@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy
@@ -20,7 +20,14 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
 from saywho.checks import flag, unattributed
-from saywho.entities import PERSON_PRONOUNS, quoted_mask, sentence_of, sentence_starts, source_head
+from saywho.entities import (
+    PERSON_PRONOUNS,
+    name_ends,
+    quoted_mask,
+    sentence_of,
+    sentence_starts,
+    source_head,
+)
 from saywho.model import Content, Cue, Entity, Mention, Quote, Speaker
 
 KINDS = {
@@ -57,6 +64,7 @@ class _Context:
     paragraphs: list[int]  # char offsets where a paragraph starts
     sentences: list[int]  # token index where a sentence starts
     quoted: list[bool]
+    name_ends: Callable[[], set[str]]  # for source_head
 
     def paragraph_start(self, pos: int, back: int = 1) -> int:
         """Start of the paragraph `back` paragraphs before the one holding `pos`."""
@@ -94,7 +102,8 @@ def _context(
     text = doc.text if text is None else text
     paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
     by_id = {e.id: e for e in entities}
-    return _Context(doc, by_id, by_span, owner, events, paragraphs, sentence_starts(doc), quoted)
+    starts = sentence_starts(doc)
+    return _Context(doc, by_id, by_span, owner, events, paragraphs, starts, quoted, name_ends(doc))
 
 
 def _compatible(entity: Entity, pronoun: str) -> bool:
@@ -169,7 +178,7 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
 
 
 def _resolve(source: Span, ctx: _Context) -> tuple[Entity | None, list[str]]:
-    head = source_head(source)
+    head = source_head(source, ctx.name_ends)
     if head.kind == "pronoun":
         entity, mismatch = _resolve_pronoun(head.span.root, ctx)
         return entity, ["pronoun_gender_mismatch"] if mismatch else []

@@ -107,7 +107,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--polnear", type=Path, default=HERE.parent.parent / "shared" / "data" / "polnear")
     ap.add_argument("--work", type=Path, default=HERE / "work")
-    ap.add_argument("--minutes", type=float, default=15.0)
+    ap.add_argument("--minutes", type=float, default=8.0)
     args = ap.parse_args()
     if not (args.work / "train.spacy").exists():
         from training.prepare import prepare

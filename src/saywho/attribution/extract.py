@@ -11,6 +11,7 @@ import bisect
 import re
 
 import numpy
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
@@ -19,17 +20,19 @@ from saywho.attribution.direct import quoted_spans
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
-# Tokens of a content run at its edges that are not content ("that" starts it in PolNeAR; kept).
 MIN_QUOTE_TOKENS = 6  # a shorter quotation with no cue tagged near it is a scare quote or a title
-MAX_CUE_DISTANCE = 40
+MIN_WORDS = 3  # shorter unquoted runs are tagger noise more often than reported speech
+MAX_CUE_DISTANCE = 40  # tokens between a content and its cue, at most
 # Dependents of a cue verb that hold what was said.
 CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "attr", "oprd", "prep", "acomp"}
-SNAP_THRESHOLD = 0.4
-ORPHAN_MIN = float(__import__("os").environ.get("SW_ORPHAN", "0.3"))
-ORPHANS = (
-    __import__("os").environ.get("SW_ORPHANS") == "1"
-)  # tokens the tagger gives at least this CONTENT probability pull a clause in
-_PARA_START = re.compile(r"(?<=\n)[^\n]")  # tokens between a content and an unlinked cue before we give up
+SNAP_THRESHOLD = 0.4  # tokens the tagger gives at least this CONTENT probability pull a clause in
+RULE_CONFIDENCE = 0.8  # "according to X" and "Name: ..." lines, which the tagger does not score
+# Below this estimated confidence an attribution is left out: chosen on a held-out tenth of PolNeAR
+# train, where it trades a little recall for precision (BENCHMARKS.md).
+MIN_CONFIDENCE = 0.45
+ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagger found no run
+_ACCORDING = re.compile(r"\b[Aa]ccording to\b")
+_PARA_START = re.compile(r"(?<=\n)[^\n]")
 
 
 def extract(doc: Doc) -> list[Attribution]:
@@ -42,32 +45,34 @@ def extract(doc: Doc) -> list[Attribution]:
     contents += _uncaught_quotes(doc, contents, quotes)
     cues = _runs(doc, labels, CUE)
     sources = _runs(doc, labels, SOURCE)
+    ruled: dict[int, Span] = {}  # cue start -> the source the rule found with it
     for cue, clause, source in _according_to(doc) + _colon_lines(doc):
+        ruled[cue.start] = source
         contents = [c for c in contents if not (c.start < clause.end and clause.start < c.end)] + [clause]
         cues = [c for c in cues if not (c.start < cue.end and cue.start < c.end)] + [cue]
         sources = [s for s in sources if not (s.start < source.end and source.start < s.end)] + [source]
     contents.sort(key=lambda c: c.start)
-    found = _assemble(doc, probs, contents, cues, sources, quotes)
-    if ORPHANS:
-        found += _orphan_cues(doc, probs, cues, sources, quotes, found)
-    return found
+    found = _assemble(doc, probs, contents, cues, sources, quotes, ruled)
+    found += _orphan_cues(doc, probs, cues, sources, quotes, found)
+    return [a for a in found if a.score >= MIN_CONFIDENCE]
 
 
 def _according_to(doc: Doc) -> list[tuple[Span, Span, Span]]:
     """(cue, content, source) for each "according to X": the content is the rest of its clause,
     which the tagger often cuts short when the phrase comes last."""
     out = []
-    for tok in doc:
-        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+    for m in _ACCORDING.finditer(doc.text):
+        span = _char_span(doc, m.start(), m.end())
+        if span is None or len(span) != 2:
             continue
-        to = doc[tok.i + 1]
+        tok, to = span[0], span[1]
         obj = next((c for c in to.children if c.dep_ == "pobj"), None)
         if obj is None:
             continue
         phrase_end = max(obj.right_edge.i, to.i) + 1
-        sent = tok.sent
-        before = _trim(doc[sent.start : tok.i])
-        after = _trim(doc[phrase_end : sent.end])
+        sent_start, sent_end = _sentence_bounds(doc, tok.i)
+        before = _trim(doc[sent_start : tok.i])
+        after = _trim(doc[phrase_end:sent_end])
         clause = max((x for x in (before, after) if x is not None), key=len, default=None)
         if clause is not None and len(clause) >= 3:
             out.append((doc[tok.i : tok.i + 2], clause, doc[obj.left_edge.i : obj.right_edge.i + 1]))
@@ -117,17 +122,19 @@ def _colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
 
 
 def _runs(doc: Doc, labels: numpy.ndarray, role: int) -> list[Span]:
-    """Maximal runs of tokens tagged `role` (spaces and edge punctuation not counted)."""
-    out, start = [], None
-    for i in range(len(doc) + 1):
-        inside = i < len(doc) and (labels[i] == role or (start is not None and doc[i].is_space))
-        if inside and start is None:
-            start = i
-        elif not inside and start is not None:
-            span = _trim(doc[start:i])
-            if span is not None:
-                out.append(span)
-            start = None
+    """Maximal runs of tokens tagged `role`, spaces inside a line included; a run never crosses a
+    line break (a paragraph's quote is its own, even where the next one continues it)."""
+    space = doc.to_array([IS_SPACE]).ravel().astype(bool)
+    newline = (
+        numpy.fromiter(("\n" in t.text for t in doc), dtype=bool, count=len(doc)) if space.any() else space
+    )
+    inside = ((labels == role) | space) & ~newline
+    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate([[0], inside.astype(numpy.int8), [0]])))
+    out = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        span = _trim(doc[start:end])
+        if span is not None and (labels[span.start : span.end] == role).any():
+            out.append(span)
     return out
 
 
@@ -185,6 +192,29 @@ def _uncaught_quotes(doc: Doc, contents: list[Span], quotes) -> list[Span]:
     return out
 
 
+def _sentence_starts(doc: Doc) -> numpy.ndarray:
+    """Token index of each sentence's start, computed once per Doc (Token.sent walks the Doc)."""
+    starts = doc.user_data.get("saywho_sentences")
+    if starts is None:
+        flags = doc.to_array([SENT_START]).ravel() if len(doc) else numpy.zeros(0)
+        starts = numpy.flatnonzero(flags == 1)
+        if not len(starts) or starts[0] != 0:
+            starts = numpy.concatenate([[0], starts])
+        doc.user_data["saywho_sentences"] = starts
+    return starts
+
+
+def _sentence(doc: Doc, i: int) -> int:
+    """Number of the sentence holding token i."""
+    return int(numpy.searchsorted(_sentence_starts(doc), i, side="right"))
+
+
+def _sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    starts = _sentence_starts(doc)
+    k = int(numpy.searchsorted(starts, i, side="right"))
+    return int(starts[k - 1]), int(starts[k]) if k < len(starts) else len(doc)
+
+
 def _paragraph(doc: Doc, i: int) -> int:
     """Paragraph number of token i: blank lines count as one separator."""
     starts = doc.user_data.get("saywho_paragraphs")
@@ -230,9 +260,9 @@ def _subject_of(cue: Token) -> Token | None:
 
 
 def _source_for(doc: Doc, cue: Span, sources: list[Span]) -> Span | None:
-    sent = cue.root.sent
+    sent = _sentence(doc, cue.root.i)
     subject = _subject_of(cue.root)
-    candidates = [s for s in sources if s.sent.start == sent.start or abs(s.start - cue.start) < 8]
+    candidates = [s for s in sources if _sentence(doc, s.start) == sent or abs(s.start - cue.start) < 8]
     if subject is not None:
         for s in candidates:
             if s.start <= subject.i < s.end:
@@ -331,7 +361,6 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
     return out
 
 
-REQUIRE_CLAUSE = __import__("os").environ.get("SW_CLAUSE") == "1"
 FINITE = {"VBD", "VBZ", "VBP", "MD"}
 # Verbs of saying: with these, even a phrase is what was said ("called for a ban").
 SPEECH_LEMMAS = set(
@@ -339,7 +368,7 @@ SPEECH_LEMMAS = set(
     "insist "
     "warn urge accuse criticize criticise praise deny confirm acknowledge admit reply respond state mention "
     "comment promise pledge vow recall cite quote question demand propose predict blame condemn attack "
-    "defend reject dismiss thank endorse reveal disclose concede complain boast joke testify allege "
+    "defend reject dismiss endorse reveal disclose concede complain boast joke testify allege "
     "according".split()
 )
 
@@ -354,7 +383,7 @@ def _keep(doc: Doc, content: Span, probs: numpy.ndarray, quotes) -> bool:
     if _overlaps_quote(content, quotes):
         return True
     words = [t for t in content if not (t.is_punct or t.is_space)]
-    return len(words) >= 3
+    return len(words) >= MIN_WORDS
 
 
 def _overlaps_quote(content: Span, quotes) -> bool:
@@ -362,7 +391,10 @@ def _overlaps_quote(content: Span, quotes) -> bool:
 
 
 def _same_sentence(a: Span, b: Span) -> bool:
-    return a.doc[a.start].sent.start == b.doc[b.start].sent.start or a.sent.start == b.sent.start
+    doc = a.doc
+    return _sentence(doc, a.start) == _sentence(doc, b.start) or _sentence(doc, a.end - 1) == _sentence(
+        doc, b.end - 1
+    )
 
 
 def _extend(a: Attribution, content: Span) -> None:
@@ -385,7 +417,7 @@ def _continues(doc: Doc, content: Span, last: Attribution | None, quotes) -> boo
     return _paragraph(doc, content.start) == last_para + 1
 
 
-def _assemble(doc, probs, contents, cues, sources, quotes) -> list[Attribution]:
+def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span]) -> list[Attribution]:
     by_cue: dict[int, Attribution] = {}
     out: list[Attribution] = []
     last: Attribution | None = None
@@ -416,13 +448,14 @@ def _assemble(doc, probs, contents, cues, sources, quotes) -> list[Attribution]:
             out.append(a)
             continue
         content = _snap_to_clause(doc, content, cue, probs, quotes)
-        if REQUIRE_CLAUSE and not (
-            _overlaps_quote(content, quotes) or _is_clause(content) or cue.root.lemma_ in SPEECH_LEMMAS
-        ):
+        if not (_overlaps_quote(content, quotes) or _is_clause(content) or cue.root.lemma_ in SPEECH_LEMMAS):
             continue
         frag = (content.start_char, content.end_char)
-        source = _source_for(doc, cue, sources)
-        p_source = float(probs[source.start : source.end, SOURCE].mean()) if source is not None else 0.3
+        if cue.start in ruled:
+            source, p_source, p_content = ruled[cue.start], RULE_CONFIDENCE, 1.0
+        else:
+            source = _source_for(doc, cue, sources)
+            p_source = float(probs[source.start : source.end, SOURCE].mean()) if source is not None else 0.3
         a = Attribution(
             type=_type(doc, content, cue, quotes),
             fragments=[frag],

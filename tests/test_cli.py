@@ -13,9 +13,9 @@ from rich.console import Console
 
 import saywho.evaluation
 from saywho import cli
-from saywho.attribution import Attribution
+from saywho.attribution import Attribution, roles
 from saywho.cli import main, render_table
-from saywho.model import Analysis, Content, Cue, Document, Mention, Quote, Speaker, Warning
+from saywho.model import Analysis, Content, Cue, Document, Entity, Mention, Quote, Speaker, Time, Warning
 
 SEED_DIR = Path(__file__).parent / "fixtures" / "seed"
 ENGLISH = (
@@ -296,33 +296,107 @@ def test_out_dir_that_is_a_file_is_bad_usage(capsys, articles: list[Path]) -> No
 
 
 def table_analysis() -> Analysis:
-    text = '"We see a [bold]window[/bold] of opportunity," he told CNN on Monday.'
+    text = (
+        '"We see a [bold]window[/bold] of opportunity," he told CNN on Monday. '
+        '"We will go back," Prokopiev said in May.'
+    )
     quote = Quote(
         id="q1",
         type="direct",
         content=Content("We see a [bold]window[/bold] of opportunity,", 1, 45, [[1, 45]]),
         speaker=Speaker(name="Vadim Prokopiev", entity="e1", kind="person", mention=Mention("he", 47, 49)),
         cue=Cue("told", "tell", 50, 54),
+        time=Time("on Monday", 59, 68, "2022-05-16"),
         flags=["pronoun_gender_mismatch"],
     )
-    unattributed = Quote(id="q2", type="according_to", content=Content("No name here.", 0, 1, [[0, 1]]))
+    unresolved = Quote(
+        id="q2",
+        type="direct",
+        content=Content("We will go back,", 71, 87, [[71, 87]]),
+        speaker=Speaker("Vadim Prokopiev", "e1", "person", Mention("Prokopiev", 89, 98)),
+        cue=Cue("said", "say", 99, 103),
+        time=Time("in May", 104, 110, None),
+    )
+    unattributed = Quote(id="q3", type="according_to", content=Content("No name here.", 0, 1, [[0, 1]]))
+    titles = ["dissident and restaurateur", "Dissident and restaurateur", "exiled businessman"]
+    prokopiev = Entity("e1", "Vadim Prokopiev", "PERSON", ["Vadim Prokopiev", "Prokopiev"], titles, "male")
     document = Document(text=text, id="belarus", title="Volunteers", published="2022-05-20", path="b.txt")
     warning = Warning(code="garbled_punctuation", message="punctuation debris")
-    return Analysis(document=document, quotes=[quote, unattributed], warnings=[warning])
+    return Analysis(
+        document=document, quotes=[quote, unresolved, unattributed], entities=[prokopiev], warnings=[warning]
+    )
 
 
-def test_table_shows_speaker_cue_quote_type_and_flags() -> None:
-    console = Console(file=io.StringIO(), width=200)
-    render_table([table_analysis(), Analysis(document=Document(text="", id="blank"))], console)
-    shown = console.file.getvalue()
+def rendered_table(analyses: list[Analysis], width: int) -> str:
+    console = Console(file=io.StringIO(), width=width)
+    render_table(analyses, console)
+    return console.file.getvalue()
+
+
+def table_rows(shown: str) -> list[list[str]]:
+    """The first table's rows below its header, each a list of cells, a cell's wrapped lines
+    joined by spaces."""
+    rows: list[list[str]] = []
+    lines = shown.split("┩", 1)[1].splitlines()[1:]
+    for line in lines:
+        if line.startswith("└"):
+            break
+        if line.startswith("├"):
+            rows.append([])
+            continue
+        cells = [cell.strip() for cell in line.split("│")[1:-1]]
+        if not rows or not rows[-1]:
+            rows[-1:] = [cells]
+        else:
+            rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=True)]
+    return rows
+
+
+def test_table_shows_speaker_title_time_cue_quote_type_and_flags() -> None:
+    shown = rendered_table([table_analysis(), Analysis(document=Document(text="", id="blank"))], 200)
     assert "belarus" in shown and "Volunteers" in shown and "2022-05-20" in shown
-    assert "Vadim Prokopiev (he)" in shown
-    assert "told" in shown
-    assert "We see a [bold]window[/bold] of opportunity," in shown  # article text is not markup
-    assert "direct" in shown and "according_to" in shown
-    assert "pronoun_gender_mismatch" in shown
+    header = shown.split("┡")[0].splitlines()[-1]
+    headers = [cell.strip() for cell in header.split("┃")[1:-1]]
+    assert headers == ["speaker", "when", "cue / type", "quote / flags"]
+    first, second, third = table_rows(shown)
+    # speaker: the resolved name, the words that named them when not (a part of) the name, the
+    # entity's titles each once; when: as written = resolved; the cue above the type.
+    assert first == [
+        "Vadim Prokopiev (he) dissident and restaurateur exiled businessman",
+        "on Monday = 2022-05-16",
+        "told direct",
+        "We see a [bold]window[/bold] of opportunity, flags: pronoun_gender_mismatch",  # not markup
+    ]
+    assert second == [
+        "Vadim Prokopiev dissident and restaurateur exiled businessman",
+        "in May = (unresolved)",
+        "said direct",
+        "We will go back,",
+    ]
+    assert third == ["?", "", "— according_to", "No name here."]
     assert "garbled_punctuation" in shown
     assert "blank" in shown and "no quotes found" in shown
+
+
+@pytest.mark.parametrize("width", [100, 80])
+def test_table_wraps_to_the_terminal_width(width: int) -> None:
+    shown = rendered_table([table_analysis()], width)
+    assert max(len(line) for line in shown.splitlines()) <= width
+    wide = table_rows(rendered_table([table_analysis()], 200))
+    assert table_rows(shown) == wide  # cells wrap at spaces: nothing cut, no word broken
+    speaker, when, cue, quote = (len(cell) for cell in shown.splitlines()[1].split("┳"))
+    assert quote > max(speaker, when, cue)  # the quote keeps the most room
+
+
+@pytest.mark.skipif(not roles.MODEL_PATH.exists(), reason="extraction's role model is not in this checkout")
+def test_table_of_a_real_extraction(capsys, monkeypatch: pytest.MonkeyPatch, articles: list[Path]) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    status, out, err = run(capsys, "extract", articles[0], "--published", "2022-05-20", "--format", "table")
+    assert status == 0, err
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert "Vadim Prokopiev" in out and "told" in out and "direct" in out
+    assert "on Monday" in out and "= 2022-05-16" in out
+    assert "We see a window of opportunity," in out
 
 
 # --- eval -----------------------------------------------------------------------------------------

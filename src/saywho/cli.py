@@ -11,6 +11,7 @@ import functools
 import io
 import json
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from saywho import __version__
-from saywho.model import Analysis, Document, Quote
+from saywho.model import Analysis, Document, Entity, Quote
 from saywho.reading import parse_date, read_inputs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -117,20 +118,60 @@ def write_out_dir(analyses: Iterable[Analysis], out_dir: Path) -> int:
 
 
 def speaker_label(quote: Quote) -> str:
-    """The resolved name, with the words that named the speaker when they differ ("he")."""
+    """The resolved name, with the words that named the speaker when they are not that name or a
+    part of it ("Vadim Prokopiev (he)", "Vadim Prokopiev"); the mention alone when nobody is named."""
     speaker = quote.speaker
     mention = speaker.mention.text if speaker.mention else None
-    if speaker.name and mention and mention != speaker.name:
-        return f"{speaker.name} ({mention})"
+    if speaker.name and mention:
+        name, words = (set(re.findall(r"\w+", s.casefold())) for s in (speaker.name, mention))
+        if not (name <= words or words <= name):
+            return f"{speaker.name} ({mention})"
     return speaker.name or mention or "?"
 
 
-def render_table(analyses: Sequence[Analysis], console: Any) -> None:
-    """Each document's quotes as a table on a rich Console: speaker, cue, quote, type, flags."""
-    from rich.table import Table
+def speaker_titles(quote: Quote, entities: Sequence[Entity]) -> list[str]:
+    """The titles the article gives the quote's speaker (its entity's), each once."""
+    wanted = quote.speaker.entity
+    entity = next((e for e in entities if e.id == wanted), None) if wanted else None
+    seen: dict[str, str] = {}
+    for title in entity.titles if entity else ():
+        seen.setdefault(title.casefold(), title)
+    return list(seen.values())
+
+
+def time_label(quote: Quote) -> str:
+    """The time as written and, beneath, what it resolved to: "on Monday / = 2022-05-16"."""
+    if quote.time is None:
+        return ""
+    return f"{quote.time.text}\n= {quote.time.value or '(unresolved)'}"
+
+
+def _quote_cells(quote: Quote, entities: Sequence[Entity]) -> tuple[Any, Any, Any, Any]:
     from rich.text import Text
 
     # Article text is data: Text() keeps rich from reading "[...]" in it as markup.
+    who = Text(speaker_label(quote), style="bold" if quote.speaker.name else "italic")
+    for title in speaker_titles(quote, entities):
+        who.append("\n" + title, style="dim")
+    when = Text(time_label(quote))
+    if quote.time is not None:
+        when.stylize("dim", len(quote.time.text))
+    said = Text(quote.cue.text if quote.cue else "—")
+    said.append("\n" + quote.type, style="dim")
+    what = Text(" ".join(quote.content.text.split()))
+    if quote.flags:
+        what.append("\nflags: " + ", ".join(quote.flags), style="bold red")
+    return who, when, said, what
+
+
+def render_table(analyses: Sequence[Analysis], console: Any) -> None:
+    """Each document's quotes as a table on a rich Console: the speaker (resolved name, the words
+    that named them, their titles), when (the time as written = its resolved value), the cue above
+    the quote's type, and the quote with its flags beneath. Cells wrap at spaces, so the table fits
+    the console's width (readable from about 80 columns)."""
+    from rich.table import Table
+    from rich.text import Text
+
     for analysis in analyses:
         document = analysis.document
         about = [v for v in (document.title, document.outlet, document.published, document.path) if v]
@@ -139,13 +180,16 @@ def render_table(analyses: Sequence[Analysis], console: Any) -> None:
             heading.append(" · " + " · ".join(about), style="dim")
         console.print(heading)
         if analysis.quotes:
-            table = Table(show_lines=True)
-            for column in ("speaker", "cue", "quote", "type", "flags"):
-                table.add_column(column, overflow="fold")
+            # The quote takes what the other columns leave: each as wide as its cells, up to a share
+            # of the console (22, 16 and 12 of 100 columns).
+            width = console.width
+            table = Table(show_lines=True, expand=True)
+            table.add_column("speaker", overflow="fold", max_width=min(max(width * 2 // 9, 14), 24))
+            table.add_column("when", overflow="fold", max_width=min(max(width // 6, 10), 17))
+            table.add_column("cue / type", overflow="fold", max_width=min(max(width // 8, 12), 13))
+            table.add_column("quote / flags", overflow="fold", ratio=1)
             for quote in analysis.quotes:
-                cue = quote.cue.text if quote.cue else ""
-                row = (speaker_label(quote), cue, quote.content.text, quote.type, ", ".join(quote.flags))
-                table.add_row(*(Text(cell) for cell in row))
+                table.add_row(*_quote_cells(quote, analysis.entities))
             console.print(table)
         else:
             console.print(Text("no quotes found", style="italic"))

@@ -26,8 +26,12 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -q
 
+# The bundled samples into ./saywho.db (unchanged articles are skipped on a second run), then the
+# web page over it until Ctrl-C.
 demo: $(STAMP)
-	$(BIN)/saywho extract --format table samples/
+	$(BIN)/saywho ingest samples/ --db saywho.db
+	@echo "saywho: open http://127.0.0.1:8000"
+	$(BIN)/saywho serve --db saywho.db --host 127.0.0.1 --port 8000
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed.py

@@ -610,6 +610,65 @@ def add_delete(commands: Any) -> None:
     parser.set_defaults(run=run_delete)
 
 
+def port_number(value: str) -> int:
+    """argparse type for --port: 0 to 65535 (0: any free port)."""
+    number = whole_number(0)(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0 to 65535): {value!r}")
+    return number
+
+
+@store_command
+def run_serve(args: argparse.Namespace) -> int:
+    from saywho.web.security import TOKEN_ENV, check_exposure
+
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    try:
+        check_exposure(args.host, token)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if not args.db.is_file():
+        raise UsageError(f"--db {args.db}: no store here (saywho ingest makes one)")
+    import uvicorn
+
+    from saywho.web import create_app
+
+    app = create_app(args.db, token)  # StoreError now if the file is not a usable store
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    report(f"serving {args.db} read-only at http://{host}:{args.port} (Ctrl-C stops)")
+    uvicorn.run(app, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def add_serve(commands: Any) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="browse and search the store in a web page",
+        description=(
+            "Serve the store, read-only, as web pages (search, articles with their quotes marked, "
+            "speakers, statements, and an analyse page) and a JSON API, documented at /docs."
+        ),
+        epilog=(
+            "Bound to an address other than this machine's own (127.0.0.1, ::1, localhost), it needs a\n"
+            "token, which every request must then carry: the header X-Saywho-Token, or ?token=T in\n"
+            "the address (a browser then keeps it for the visit).\n\n"
+            "examples:\n"
+            "  saywho serve --db news.db\n"
+            "  SAYWHO_TOKEN=s3cret saywho serve --host 0.0.0.0 --port 8080"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_db_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=port_number, default=8000, help="default 8000")
+    parser.add_argument(
+        "--token",
+        metavar="T",
+        help="require this token on every request (default: the environment variable SAYWHO_TOKEN)",
+    )
+    parser.set_defaults(run=run_serve)
+
+
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     add_extract,
     add_eval,
@@ -619,6 +678,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     add_statements,
     add_export,
     add_delete,
+    add_serve,
 )
 
 

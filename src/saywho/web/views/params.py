@@ -1,0 +1,84 @@
+"""The query and path parameters the pages and the API share, validated where they are read: a
+malformed one is a 422 that names it and says what was expected."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import HTTPException, Path, Query, Request
+from pydantic import AfterValidator, BeforeValidator
+
+from saywho.store.dates import period
+from saywho.store.search import search_quotes
+
+MAX_TEXT = 1000  # characters in a search field
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id could not even be looked up
+MAX_OFFSET = 1_000_000
+
+
+def blank_is_none(value: Any) -> Any:
+    """An empty form field ("?since=") is no filter."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def check_period(value: str | None) -> str | None:
+    if value is not None:
+        period(value)  # ValueError: "not an ISO 8601 date, month, week or year: ..."
+    return value
+
+
+Text = Annotated[str | None, BeforeValidator(blank_is_none)]
+Period = Annotated[str | None, BeforeValidator(blank_is_none), AfterValidator(check_period)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many matches")]
+SpeakerId = Annotated[int, Path(ge=1, le=MAX_ID, description="a corpus-wide speaker's id")]
+StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="a statement's id")]
+
+
+@dataclass
+class SearchForm:
+    """The filters of a search, as the search page's form and /api/quotes take them."""
+
+    q: str | None = None
+    speaker: str | None = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def url(self, **more: Any) -> str:
+        """The search page's address for these filters (and more parameters, such as offset)."""
+        given = {k: v for k, v in {**asdict(self), **more}.items() if v not in (None, "", 0)}
+        return "/?" + urlencode(given) if given else "/"
+
+    @property
+    def empty(self) -> bool:
+        return not any(asdict(self).values())
+
+
+def search_form(
+    q: Annotated[Text, Query(max_length=MAX_TEXT, description="words that must all occur")] = None,
+    speaker: Annotated[Text, Query(max_length=MAX_TEXT, description="any spelling of the speaker")] = None,
+    outlet: Annotated[Text, Query(max_length=MAX_TEXT, description="the publisher, case aside")] = None,
+    since: Annotated[Period, Query(description="from this day, month, ISO week or year (2022-05)")] = None,
+    until: Annotated[Period, Query(description="up to this day, month, ISO week or year")] = None,
+) -> SearchForm:
+    return SearchForm(q, speaker, outlet, since, until)
+
+
+def connection(request: Request) -> sqlite3.Connection:
+    """A dependency: this thread's read-only connection to the store."""
+    return request.app.state.database.connection()
+
+
+def run_search(
+    conn: sqlite3.Connection, form: SearchForm, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """search_quotes over the form's filters; 422 for words it cannot search for ("!!!")."""
+    try:
+        return search_quotes(conn, form.q, form.speaker, form.outlet, form.since, form.until, limit, offset)
+    except ValueError as error:
+        raise HTTPException(422, f"q: {error}") from None

@@ -300,11 +300,6 @@ def test_seed_mention_of_a_described_group_is_whole(seed) -> None:
     assert mention(quote) == (g["speaker_mention"], g["speaker_start"], g["speaker_end"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="direct content includes its quotation marks (409-442); the contract's example gives the words "
-    "alone, 410-441, and direct.quoted_spans excludes them too",
-)
 def test_seed_direct_content_is_exactly_the_contracts_example(seed) -> None:
     _, _, result = seed
     quote = quote_with(result, "We see a window of opportunity")
@@ -374,9 +369,6 @@ def test_direct_quote_in_each_mark_style(opening: str, closing: str) -> None:
     assert text.index(closing, len(opening)) + len(closing) >= end >= text.index(closing, len(opening))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="direct content includes the quotation marks (see the contract's example)"
-)
 @pytest.mark.parametrize(("opening", "closing"), MARKS)
 def test_direct_content_leaves_the_marks_out(opening: str, closing: str) -> None:
     text = f"{opening}We are not going anywhere,{closing} Helen Achterberg said.\n"
@@ -753,11 +745,6 @@ def test_article_in_another_language_read_from_a_file(tmp_path: Path) -> None:
     assert [w["code"] for w in result["warnings"]] == ["not_english"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="saywho.analyse(text) never checks the language: no not_english warning (only files read by "
-    "saywho.reading get one), although it should return the same data as extract",
-)
 def test_analyse_warns_about_text_in_another_language() -> None:
     result = run(FOREIGN)
     assert result["quotes"] == []

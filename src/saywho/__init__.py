@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from saywho.model import Analysis, Document
 
 __version__ = "0.1.0"
+TEXT_CODES = ("empty_text", "not_english")  # the notices reading.text_warnings gives
 __all__ = ["Analysis", "Document", "analyse", "analyse_documents", "__version__"]
 
 
 def analyse_documents(documents: Iterable[Document]) -> Iterator[Analysis]:
-    """Analyse documents in order, parsing them in batches: one parse each."""
+    """Analyse documents in order, parsing them in batches: one parse each. Documents are read
+    from the iterable as the batches need them, so a long corpus is never held whole."""
     from saywho.nlp import load_pipeline, parse
+    from saywho.reading import text_warnings
 
     nlp = load_pipeline()
     component = nlp.get_pipe("saywho")
-    pending = list(documents) if not isinstance(documents, list) else documents
-    for document, doc in zip(pending, parse(nlp, (d.text for d in pending)), strict=True):
+    waiting: deque[Document] = deque()
+
+    def texts() -> Iterator[str]:
+        for document in documents:
+            if not any(w.code in TEXT_CODES for w in document.warnings):
+                document.warnings.extend(text_warnings(document.text))  # read from elsewhere than reading.py
+            waiting.append(document)
+            yield document.text
+
+    for doc in parse(nlp, texts()):
+        document = waiting.popleft()
         if any(w.code == "not_english" for w in document.warnings):
             # Rules made for English would invent quotes in another language (see reading.py).
             yield Analysis(document=document, warnings=list(document.warnings))

@@ -100,13 +100,22 @@ def resolve(expression: str, published: date | None, past: bool = True) -> str |
     year = _year(text)
     if year is not None:
         return year
-    if published is None:
-        return _explicit(text, None, past)
-    for rule in (_relative_day, _weekday, _weekend, _relative_period, _ago, _month):
-        value = rule(text, published, past)
-        if value is not None:
-            return value
-    return _explicit(text, published, past)
+    try:
+        if published is None:
+            return _explicit(text, None, past)
+        for rule in (_relative_day, _weekday, _weekend, _relative_period, _ago, _month):
+            value = rule(text, published, past)
+            if value is not None:
+                return _in_calendar(value)
+        return _explicit(text, published, past)
+    except OverflowError:  # a day before year 1 or after 9999: no ISO value to give
+        return None
+
+
+def _in_calendar(value: str) -> str | None:
+    """A value whose year ISO 8601 can write in four digits (a month or week past 9999 is not)."""
+    year = value.split("-", 1)[0]
+    return value if len(year) == 4 and year != "0000" else None
 
 
 def _normalise(expression: str) -> str:
@@ -124,7 +133,7 @@ def _day(value: date) -> str:
 
 def _week(value: date) -> str:
     year, week, _ = value.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def _month_value(year: int, month: int) -> str:

@@ -13,6 +13,7 @@ OPEN, CLOSE, EITHER = "“«„", "”»", '"'
 # '' and `` are two-character marks; a lone ' is an apostrophe far more often than a quote.
 _MARK = re.compile(r"``|''|[“”«»„\"]")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_EDGE = set(OPEN + CLOSE + EITHER) | {" ", "\t", "\n", "\r", "\xa0"}
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, int, int]]:
@@ -44,3 +45,13 @@ def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
+
+
+def strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the quotation marks (and spaces) at its edges: the contract's content is
+    the quoted words."""
+    while start < end and (text[start] in _EDGE or text.startswith(("``", "''"), start)):
+        start += 2 if text.startswith(("``", "''"), start) else 1
+    while end > start and (text[end - 1] in _EDGE or text.endswith("''", start, end)):
+        end -= 2 if text.endswith("''", start, end) else 1
+    return start, end

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
 from saywho.attribution import roles as R
-from saywho.attribution.direct import quoted_spans
+from saywho.attribution.direct import quoted_spans, strip_marks
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
@@ -54,7 +54,10 @@ def extract(doc: Doc) -> list[Attribution]:
     contents.sort(key=lambda c: c.start)
     found = _assemble(doc, probs, contents, cues, sources, quotes, ruled)
     found += _orphan_cues(doc, probs, cues, sources, quotes, found)
-    return [a for a in found if a.score >= MIN_CONFIDENCE]
+    kept = [a for a in found if a.score >= MIN_CONFIDENCE]
+    for a in kept:
+        a.fragments = [f for f in (strip_marks(doc.text, s, e) for s, e in a.fragments) if f[1] > f[0]]
+    return [a for a in kept if a.fragments]
 
 
 def _according_to(doc: Doc) -> list[tuple[Span, Span, Span]]:

@@ -22,6 +22,7 @@ SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
 MIN_QUOTE_TOKENS = 6  # a shorter quotation with no cue tagged near it is a scare quote or a title
 MIN_WORDS = 3  # shorter unquoted runs are tagger noise more often than reported speech
+MAX_SOURCE_TOKENS = 16  # a subject phrase longer than this is more than a name and its description
 MAX_CUE_DISTANCE = 40  # tokens between a content and its cue, at most
 # Dependents of a cue verb that hold what was said.
 CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "attr", "oprd", "prep", "acomp"}
@@ -262,6 +263,15 @@ def _subject_of(cue: Token) -> Token | None:
     return None
 
 
+def _whole_phrase(doc: Doc, run: Span, head) -> Span:
+    """The subject's whole phrase where the tagger stopped inside it ("Belarus's resistance, broken
+    and" -> "..., broken and weak by the 2020 crackdown"), unless that phrase is long."""
+    left, right = head.left_edge.i, head.right_edge.i + 1
+    if right - left > MAX_SOURCE_TOKENS or (left >= run.start and right <= run.end):
+        return run
+    return _trim(doc[min(left, run.start) : max(right, run.end)]) or run
+
+
 def _source_for(doc: Doc, cue: Span, sources: list[Span]) -> Span | None:
     sent = _sentence(doc, cue.root.i)
     subject = _subject_of(cue.root)
@@ -459,6 +469,9 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
         else:
             source = _source_for(doc, cue, sources)
             p_source = float(probs[source.start : source.end, SOURCE].mean()) if source is not None else 0.3
+            subject = _subject_of(cue.root)
+            if source is not None and subject is not None and source.start <= subject.i < source.end:
+                source = _whole_phrase(doc, source, subject)
         a = Attribution(
             type=_type(doc, content, cue, quotes),
             fragments=[frag],

@@ -211,6 +211,14 @@ def test_the_search_page_pages_through_many_matches(client: TestClient, conn: sq
     assert 'rel="prev" href="/"' in page
 
 
+def test_empty_form_fields_are_no_filter(client: TestClient) -> None:
+    empty = {"q": "", "speaker": "", "outlet": " ", "since": "", "until": ""}
+    assert client.get("/", params=empty).text.count('<li class="card">') == client.get("/").text.count(
+        '<li class="card">'
+    )
+    assert client.get("/api/quotes", params=empty).json() == client.get("/api/quotes").json()
+
+
 def test_an_unknown_speaker_finds_nothing_and_says_so(client: TestClient) -> None:
     response = client.get("/", params={"speaker": "Nobody Atall"})
     assert response.status_code == 200
@@ -364,6 +372,7 @@ def test_an_unknown_article_in_the_api_is_a_404(client: TestClient) -> None:
         ("/api/quotes?limit=lots", ["limit", "integer"]),
         ("/api/quotes?limit=100000", ["limit"]),
         ("/api/quotes?since=2024-02-30", ["since"]),
+        ("/?speaker=" + "x" * 1001, ["speaker", "at most 1000 characters"]),
     ],
 )
 def test_malformed_parameters_are_a_readable_422(client: TestClient, url: str, words: list[str]) -> None:

@@ -81,6 +81,14 @@ def search_page(
     )
 
 
+def quoted_words(text: str, quote: dict[str, Any]) -> str:
+    """A quote's own words: its fragments joined, without the attribution between them."""
+    return (
+        " … ".join(text[start:end] for start, end in quote["content"]["fragments"])
+        or quote["content"]["text"]
+    )
+
+
 def article_context(data: dict[str, Any], links: dict[str, QuoteLinks]) -> dict[str, Any]:
     """What article.html shows of an analysed document (stored, or pasted on the analyse page)."""
     quotes = data["quotes"]
@@ -91,7 +99,10 @@ def article_context(data: dict[str, Any], links: dict[str, QuoteLinks]) -> dict[
         "source_url": safe_url(document.get("url")),
         "pieces": marked_pieces(document["text"], quotes, keys),
         "speakers": list(keys.values()),
-        "quotes": [(q, keys[speaker_key(q)], links.get(q["id"], QuoteLinks())) for q in quotes],
+        "quotes": [
+            (q, keys[speaker_key(q)], links.get(q["id"], QuoteLinks()), quoted_words(document["text"], q))
+            for q in quotes
+        ],
         "warnings": data.get("warnings", []),
     }
 

@@ -26,13 +26,21 @@ def blank_is_none(value: Any) -> Any:
     return value
 
 
+def check_length(value: str | None) -> str | None:
+    # Here rather than Query(max_length=...): that constraint would be applied to the None an
+    # empty field becomes, and fail with a TypeError (a 500).
+    if value is not None and len(value) > MAX_TEXT:
+        raise ValueError(f"at most {MAX_TEXT} characters")
+    return value
+
+
 def check_period(value: str | None) -> str | None:
     if value is not None:
         period(value)  # ValueError: "not an ISO 8601 date, month, week or year: ..."
     return value
 
 
-Text = Annotated[str | None, BeforeValidator(blank_is_none)]
+Text = Annotated[str | None, BeforeValidator(blank_is_none), AfterValidator(check_length)]
 Period = Annotated[str | None, BeforeValidator(blank_is_none), AfterValidator(check_period)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many matches")]
 SpeakerId = Annotated[int, Path(ge=1, le=MAX_ID, description="a corpus-wide speaker's id")]
@@ -60,9 +68,9 @@ class SearchForm:
 
 
 def search_form(
-    q: Annotated[Text, Query(max_length=MAX_TEXT, description="words that must all occur")] = None,
-    speaker: Annotated[Text, Query(max_length=MAX_TEXT, description="any spelling of the speaker")] = None,
-    outlet: Annotated[Text, Query(max_length=MAX_TEXT, description="the publisher, case aside")] = None,
+    q: Annotated[Text, Query(description="words that must all occur")] = None,
+    speaker: Annotated[Text, Query(description="any spelling of the speaker")] = None,
+    outlet: Annotated[Text, Query(description="the publisher, case aside")] = None,
     since: Annotated[Period, Query(description="from this day, month, ISO week or year (2022-05)")] = None,
     until: Annotated[Period, Query(description="up to this day, month, ISO week or year")] = None,
 ) -> SearchForm:

@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
 	test -e $(BENCH_STORE) || $(BIN)/python benchmarks/store_build.py --db $(BENCH_STORE)
 	$(BIN)/python benchmarks/store_search.py --db $(BENCH_STORE)
+	$(BIN)/python benchmarks/web_search.py --db $(BENCH_STORE)
 	$(BIN)/python benchmarks/store_ingest.py
 
 train: $(STAMP)

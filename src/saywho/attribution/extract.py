@@ -335,11 +335,11 @@ def _snap_to_clause(doc: Doc, content: Span, cue: Span, probs: numpy.ndarray, qu
     run: the tagger often finds a piece of a long content, the parse knows the whole."""
     if _overlaps_quote(content, quotes):
         return content  # the marks already bound it
+    clauses = [_trim(c) for c in _clauses(doc, cue)]
     candidates = [content] + [
-        c for c in _clauses(doc, cue) if c.start < content.end and content.start < c.end
+        c for c in clauses if c is not None and c.start < content.end and content.start < c.end
     ]
-    best = max(candidates, key=lambda c: _clause_score(c, probs))
-    return _trim(best) or content
+    return max(candidates, key=lambda c: _clause_score(c, probs))
 
 
 def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) -> list[Attribution]:

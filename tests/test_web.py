@@ -529,6 +529,9 @@ def test_serve_refuses_a_public_address_without_a_token(
     assert main(["serve", "--db", str(tmp_path / "none.db")]) == 2
     assert "no store here" in capsys.readouterr().err
     assert main(["serve", "--port", "70000"]) == 2
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    assert main(["serve", "--db", str(tmp_path / "junk.db")]) == 1
+    assert "not a usable SQLite database" in capsys.readouterr().err
 
 
 def test_the_store_is_opened_read_only(db: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import math
+import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -78,9 +79,14 @@ class RateLimiter:
     def __init__(self, requests: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.requests, self.window, self.clock = requests, window, clock
         self.seen: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()  # requests are handled in several threads at once
 
     def wait(self, client: str) -> float:
         """0 when this client may go ahead now (the request is counted), else the seconds until it may."""
+        with self.lock:
+            return self._wait(client)
+
+    def _wait(self, client: str) -> float:
         now = self.clock()
         if len(self.seen) >= MAX_TRACKED_CLIENTS:
             self.seen = {

@@ -358,7 +358,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
 
 
 def test_search_speakers_statements_and_export_commands(
-    store: sqlite3.Connection, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: sqlite3.Connection,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db = tmp_path / "s.db"
     status, out, _ = run(capsys, "search", "tax", "--db", db, "--format", "json", "--limit", "1")
@@ -374,10 +377,11 @@ def test_search_speakers_statements_and_export_commands(
     status, out, _ = run(capsys, "statements", "--db", db, "--format", "json")
     assert status == 0 and len(json.loads(out)) == 1
     assert "Ivan Petrov" in run(capsys, "statements", "--db", db)[1]
+    monkeypatch.chdir(tmp_path)  # where the default ./saywho.db is not
     status, _, err = run(
         capsys, "export", "--what", "speakers", "--format", "jsonl", "--output", tmp_path / "o"
     )
-    assert status == 2 and "no store here" in err  # the default ./saywho.db is not there
+    assert status == 2 and "no store here" in err
     status, _, err = run(
         capsys, "export", "--what", "speakers", "--format", "jsonl", "--output", tmp_path / "o", "--db", db
     )

@@ -8,34 +8,28 @@ src/saywho/models/roles.bin. Deterministic for a given seed and corpus.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from pathlib import Path
 
 import numpy
+import spacy
 from spacy.tokens import DocBin
 from thinc.api import Adam, fix_random_seed
 
 from saywho.attribution.direct import quoted_spans
-from saywho.attribution.roles import MODEL_PATH, ROLES, build_model, inputs, quote_state
-from saywho.nlp import load_pipeline
+from saywho.attribution.roles import MODEL_PATH, ROLES, build_model, features, quote_state
 
 HERE = Path(__file__).resolve().parent
 HOLDOUT_EVERY = 10
 
 
-def load(path: Path, tensor_width: int) -> list[tuple[object, numpy.ndarray]]:
-    """(model input, gold role per token) for each stored Doc. The tok2vec rows are recomputed with
-    the run-time pipeline's own tok2vec, as a DocBin does not keep them."""
-    nlp = load_pipeline()
-    docs = DocBin().from_disk(path).get_docs(nlp.vocab)
-    if tensor_width:
-        docs = nlp.get_pipe("tok2vec").pipe(docs)
+def load(path: Path) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
+    nlp = spacy.blank("en")
     out = []
-    for doc in docs:
+    for doc in DocBin().from_disk(path).get_docs(nlp.vocab):
         roles = numpy.array(doc.user_data["roles"], dtype="i")
-        out.append((inputs(doc, quote_state(doc, quoted_spans(doc.text)), tensor_width), roles))
+        out.append((features(doc, quote_state(doc, quoted_spans(doc.text))), roles))
     return out
 
 
@@ -68,17 +62,17 @@ def evaluate(model, data) -> dict[str, float]:
     return out
 
 
-def train(work: Path, minutes: float, tensor_width: int, out: Path, seed: int = 0) -> None:
+def train(work: Path, minutes: float, seed: int = 0) -> None:
     fix_random_seed(seed)
     # Every tenth training article is held out to choose the epoch: PolNeAR dev stays unseen, for
     # measuring only.
-    corpus = load(work / "train.spacy", tensor_width)
+    corpus = load(work / "train.spacy")
     train_data = [d for i, d in enumerate(corpus) if i % HOLDOUT_EVERY]
     dev_data = [d for i, d in enumerate(corpus) if not i % HOLDOUT_EVERY]
     print(
         f"train {len(train_data)} docs, {sum(len(y) for _, y in train_data)} tokens; held out {len(dev_data)}"
     )
-    model = build_model(tensor_width)
+    model = build_model()
     model.initialize(
         X=[x for x, _ in train_data[:5]], Y=[numpy.eye(len(ROLES), dtype="f")[y] for _, y in train_data[:5]]
     )
@@ -104,11 +98,9 @@ def train(work: Path, minutes: float, tensor_width: int, out: Path, seed: int = 
         print(f"epoch {epoch} loss {loss:.0f} held-out {scores}", flush=True)
         if scores["mean"] > best:
             best = scores["mean"]
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(model.to_bytes())
-            config = {"tensor_width": tensor_width, "epoch": epoch, "held_out": scores}
-            out.with_suffix(".json").write_text(json.dumps(config, indent=1) + "\n")
-    print(f"best held-out mean token F1 {best}; model in {out}")
+            MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+            MODEL_PATH.write_bytes(model.to_bytes())
+    print(f"best held-out mean token F1 {best}; model in {MODEL_PATH}")
 
 
 def main() -> None:
@@ -116,14 +108,12 @@ def main() -> None:
     ap.add_argument("--polnear", type=Path, default=HERE.parent.parent / "shared" / "data" / "polnear")
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--minutes", type=float, default=8.0)
-    ap.add_argument("--tensor-width", type=int, default=96, help="tok2vec columns the tagger reads (0: none)")
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args()
     if not (args.work / "train.spacy").exists():
         from training.prepare import prepare
 
         prepare(args.polnear, args.work)
-    train(args.work, args.minutes, args.tensor_width, args.out)
+    train(args.work, args.minutes)
 
 
 if __name__ == "__main__":

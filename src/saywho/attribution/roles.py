@@ -7,7 +7,6 @@ document at once: sentence boundaries do not stop it, as quotes cross them.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, wit
 
 ROLES = ("O", "SOURCE", "CUE", "CONTENT")
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "roles.bin"
-CONFIG_PATH = MODEL_PATH.with_suffix(".json")  # how the shipped weights were built
 # Sized to cost a fraction of the parse it reads: narrow per-feature vectors, two maxout pieces.
 WIDTH, DEPTH, ROWS, FEATURE_WIDTH, PIECES = 64, 4, 5000, 32, 2
 N_FEATURES = 11
@@ -79,80 +77,33 @@ def features(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray:
     return numpy.ascontiguousarray(numpy.stack(cols, axis=1))
 
 
-def build_model(tensor_width: int = 0) -> Model:
-    """The tagger. With `tensor_width`, each token's row of the parse's own tok2vec output
-    (doc.tensor) joins the hashed features: context the parser already paid for. Inputs are
-    feature-id arrays, or (ids, tensor) pairs with a tensor."""
+def build_model() -> Model:
     embed = concatenate(*[HashEmbed(FEATURE_WIDTH, ROWS, column=i, seed=i + 7) for i in range(N_FEATURES)])
-    maxout = Maxout(WIDTH, FEATURE_WIDTH * N_FEATURES + tensor_width, nP=PIECES, dropout=0.2, normalize=True)
-    first = (
-        chain(_with_tensor(with_array(embed)), with_array(maxout))
-        if tensor_width
-        else with_array(chain(embed, maxout))
-    )
     return chain(
-        first,
+        with_array(
+            chain(embed, Maxout(WIDTH, FEATURE_WIDTH * N_FEATURES, nP=PIECES, dropout=0.2, normalize=True))
+        ),
         MaxoutWindowEncoder(width=WIDTH, window_size=1, maxout_pieces=PIECES, depth=DEPTH),
         with_array(Softmax(len(ROLES), WIDTH)),
     )
 
 
-def _with_tensor(embed: Model) -> Model:
-    """Embed the feature ids and append the tensor columns (not trained: the parse owns them)."""
-
-    def forward(model: Model, X: list, is_train: bool):
-        vectors, backprop = embed([x[0] for x in X], is_train)
-        out = [model.ops.xp.hstack([v, x[1]]) for v, x in zip(vectors, X, strict=True)]
-        width = vectors[0].shape[1] if vectors else 0
-
-        def backward(dY: list) -> list:
-            return backprop([d[:, :width] for d in dY])
-
-        return out, backward
-
-    def init(model: Model, X: list | None = None, Y=None) -> None:
-        embed.initialize(X=[x[0] for x in X] if X is not None else None)
-
-    return Model("with_tensor", forward, init=init, layers=[embed])
-
-
-def inputs(doc: Doc, quoted: numpy.ndarray | None, tensor_width: int):
-    """The model's input for one Doc: hashed features, with the tok2vec rows cut or padded to
-    `tensor_width` (zeros where the pipeline has no tok2vec) when the model takes them."""
-    ids = features(doc, quoted)
-    if not tensor_width:
-        return ids
-    tensor = numpy.zeros((len(doc), tensor_width), dtype="f")
-    if getattr(doc.tensor, "shape", (0,))[0] == len(doc):
-        width = min(tensor_width, doc.tensor.shape[1])
-        tensor[:, :width] = doc.tensor[:, :width]
-    return ids, tensor
-
-
 @lru_cache(maxsize=1)
-def load_model() -> tuple[Model, int] | None:
-    """The shipped model and its tensor width, or None when the package carries none."""
+def load_model() -> Model | None:
+    """The shipped model, or None when the package carries none (rules only)."""
     if not MODEL_PATH.exists():
         return None
-    config = json.loads(CONFIG_PATH.read_text()) if CONFIG_PATH.exists() else {}
-    tensor_width = int(config.get("tensor_width", 0))
-    model = build_model(tensor_width)
-    model.initialize(X=[inputs_for_init(tensor_width)])
-    return model.from_bytes(MODEL_PATH.read_bytes()), tensor_width
-
-
-def inputs_for_init(tensor_width: int):
-    ids = numpy.zeros((1, N_FEATURES), dtype=numpy.uint64)
-    return (ids, numpy.zeros((1, tensor_width), dtype="f")) if tensor_width else ids
+    model = build_model()
+    model.initialize(X=[numpy.zeros((1, N_FEATURES), dtype=numpy.uint64)])
+    return model.from_bytes(MODEL_PATH.read_bytes())
 
 
 def predict(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray | None:
     """Role probabilities, one row per token (columns as ROLES), or None without a model."""
-    loaded = load_model()
-    if loaded is None or len(doc) == 0:
+    model = load_model()
+    if model is None or len(doc) == 0:
         return None
-    model, tensor_width = loaded
-    return model.predict([inputs(doc, quoted, tensor_width)])[0]
+    return model.predict([features(doc, quoted)])[0]
 
 
 def quote_state(doc: Doc, spans: list[tuple[int, int, int, int]]) -> numpy.ndarray:

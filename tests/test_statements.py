@@ -280,10 +280,9 @@ def test_variants_fixture_end_to_end(variants_output, capsys: pytest.CaptureFixt
     with capsys.disabled():
         print(f"\nvariants fixture: {json.dumps(figures)}")
     assert figures["people_split"] == []
-    # Floors while extraction is being improved: the misses left are extraction's (see the report
-    # in the commit history); linking alone is exact on the gold spans (test above).
-    assert figures["precision"] >= 0.8
-    assert figures["recall"] >= 0.6
+    # The issue's targets (store issue): pairwise precision >= 0.95, recall >= 0.85.
+    assert figures["precision"] >= 0.95
+    assert figures["recall"] >= 0.85
 
 
 @pytest.mark.skipif(not SCORER.exists(), reason="the shared scorer is not here")

@@ -41,7 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/store_ingest.py
 
 train: $(STAMP)
-	$(BIN)/python training/train.py
+	$(BIN)/python -m training.train
+	$(BIN)/python -m training.calibrate
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

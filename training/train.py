@@ -1,6 +1,6 @@
 """Train the role tagger (saywho/attribution/roles.py) on PolNeAR train; keep the best epoch.
 
-Usage: python training/train.py [--polnear DIR] [--work DIR] [--minutes N]
+Usage: python -m training.train [--polnear DIR] [--work DIR] [--minutes N]     (make train)
 Parses the corpus once (training/prepare.py), then trains on 2 cores for about N minutes and writes
 src/saywho/models/roles.bin. Deterministic for a given seed and corpus.
 """

@@ -248,6 +248,22 @@ def score_document(gold: Mapping[str, Any], prediction: Mapping[str, Any], text:
     return score
 
 
+def right_predictions(gold: Mapping[str, Any], prediction: Mapping[str, Any], text: str) -> list[bool]:
+    """For each predicted quote, in order: does it match a gold quote and name its speaker? (What a
+    quote's `confidence` estimates; optional gold quotes count as right.)"""
+    golds = [(gold_fragments(q, text), q) for q in gold["quotes"] + gold.get("optional_quotes", [])]
+    golds = [g for g in golds if g[0]]
+    quotes = prediction.get("quotes", [])
+    fragments = [predicted_fragments(q, text) for q in quotes]
+    kept = [i for i, f in enumerate(fragments) if f]
+    pairs = _match([g[0] for g in golds], [fragments[i] for i in kept])
+    resolved = gold.get("speakers_resolved", False)
+    right = [False] * len(quotes)
+    for gi, pi in pairs.items():
+        right[kept[pi]] = is_attributed(golds[gi][1], quotes[kept[pi]], resolved)
+    return right
+
+
 def prf(hits: int, gold: int, pred: int) -> tuple[float, float, float]:
     """Precision, recall and F1, rounded to four places (F1 from the unrounded two)."""
     p = hits / pred if pred else 0.0

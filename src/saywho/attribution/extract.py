@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
 from saywho.attribution import roles as R
+from saywho.attribution.calibration import confidence
 from saywho.attribution.direct import quoted_spans, strip_marks
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
@@ -57,6 +58,7 @@ def extract(doc: Doc) -> list[Attribution]:
     found += _orphan_cues(doc, probs, cues, sources, quotes, found)
     kept = [a for a in found if a.score >= MIN_CONFIDENCE]
     for a in kept:
+        a.score = confidence(a.score)
         a.fragments = [f for f in (strip_marks(doc.text, s, e) for s, e in a.fragments) if f[1] > f[0]]
     return [a for a in kept if a.fragments]
 

@@ -47,7 +47,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
 
 
-def pages(offset: int, total: int, size: int = PAGE_SIZE) -> dict[str, int | None]:
+def paging(offset: int, total: int, size: int = PAGE_SIZE) -> dict[str, int | None]:
     """The offsets of the previous and next pages (None at either end), and the shown range."""
     return {
         "previous": max(0, offset - size) if offset > 0 else None,
@@ -76,7 +76,7 @@ def search_page(
         quotes=found,
         total=total,
         offset=offset,
-        pages=pages(offset, total),
+        pages=paging(offset, total),
         page_url=lambda at: form.url(offset=at),
     )
 
@@ -128,7 +128,7 @@ def speaker_page(request: Request, speaker_id: SpeakerId, conn: Connection, offs
         quotes=quotes,
         total=total,
         offset=offset,
-        pages=pages(offset, total),
+        pages=paging(offset, total),
         page_url=lambda at: f"/speakers/{speaker_id}?offset={at}" if at else f"/speakers/{speaker_id}",
         chart=timeline(quotes_by_day(conn, speaker_id)),
         outlets=quotes_by_outlet(conn, speaker_id),

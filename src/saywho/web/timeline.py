@@ -16,6 +16,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28  # room for the axes' labels
 MAX_DAY_BARS = 62  # up to two months by day
 MAX_MONTH_BARS = 72  # up to six years by month
 MAX_TICKS = 6
+MAX_BAR_WIDTH = 48  # a few days' bars stay bars, not slabs
 
 
 @dataclass
@@ -95,9 +96,10 @@ def timeline(counts: list[tuple[str | None, int]]) -> Timeline:
         if totals[label]:
             height = max(1.0, plot_height * totals[label] / most)
             y = TOP + plot_height - height
-            x = LEFT + i * step + gap / 2
+            width = min(step - gap, MAX_BAR_WIDTH)
+            x = LEFT + i * step + (step - width) / 2
             bars.append(
-                Bar(round(x, 2), round(y, 2), round(step - gap, 2), round(height, 2), label, totals[label])
+                Bar(round(x, 2), round(y, 2), round(width, 2), round(height, 2), label, totals[label])
             )
     every = max(1, -(-len(labels) // MAX_TICKS))  # ceiling division: at most MAX_TICKS labels
     ticks = [Tick(round(LEFT + (i + 0.5) * step, 2), labels[i]) for i in range(0, len(labels), every)]

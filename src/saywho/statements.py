@@ -237,11 +237,6 @@ def _wording(text: str) -> _Wording:
     return _Wording(terms, numbers, any(w in NEGATIONS for w in all_words), ngrams)
 
 
-def _found(term: tuple[str, frozenset[int]], other: Iterable[tuple[str, frozenset[int]]]) -> bool:
-    stem_, groups = term
-    return any(stem_ == s or groups & g for s, g in other)
-
-
 def term_weights(wordings: Sequence[_Wording]) -> dict[str, float]:
     """Inverse document frequency of each stem over the quotes, smoothed by a prior corpus of
     PRIOR_QUOTES quotes so that a handful of articles does not make every word look rare."""
@@ -271,10 +266,14 @@ def _share(
 ) -> tuple[float, int, float]:
     total = hit = 0.0
     found = 0
+    # A term is found when the other has its stem or shares a synonym group with it: sets built once
+    # per call, not a scan of the other's terms per term.
+    stems = {s for s, _ in other}
+    groups = frozenset().union(*(g for _, g in other))
     for t in terms:
         w = weights.get(t[0], DEFAULT_WEIGHT)
         total += w
-        if _found(t, other):
+        if t[0] in stems or t[1] & groups:
             hit += w
             found += 1
     return (hit / total if total else 0.0), found, hit

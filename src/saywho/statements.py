@@ -27,7 +27,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -225,6 +225,8 @@ class _Wording:
     numbers: frozenset[str]
     negated: bool
     ngrams: frozenset[str]
+    stems: frozenset[str]  # of the terms, and all their synonym groups: for looking a term up
+    groups: frozenset[int]
 
 
 def _wording(text: str) -> _Wording:
@@ -234,7 +236,9 @@ def _wording(text: str) -> _Wording:
     joined = " " + " ".join(_key(w) for w in content) + " "
     ngrams = frozenset(joined[i : i + NGRAM] for i in range(len(joined) - NGRAM + 1))
     numbers = frozenset(s for s, _ in terms if s.isdigit())
-    return _Wording(terms, numbers, any(w in NEGATIONS for w in all_words), ngrams)
+    stems = frozenset(s for s, _ in terms)
+    groups = frozenset().union(*(g for _, g in terms))
+    return _Wording(terms, numbers, any(w in NEGATIONS for w in all_words), ngrams, stems, groups)
 
 
 def term_weights(wordings: Sequence[_Wording]) -> dict[str, float]:
@@ -262,18 +266,15 @@ class Agreement:
 
 
 def _share(
-    terms: Iterable[tuple[str, frozenset[int]]], other: frozenset, weights: Mapping[str, float]
+    terms: Iterable[tuple[str, frozenset[int]]], other: _Wording, weights: Mapping[str, float]
 ) -> tuple[float, int, float]:
+    """The weighted share of `terms` found in `other`: its stem, or a synonym group in common."""
     total = hit = 0.0
     found = 0
-    # A term is found when the other has its stem or shares a synonym group with it: sets built once
-    # per call, not a scan of the other's terms per term.
-    stems = {s for s, _ in other}
-    groups = frozenset().union(*(g for _, g in other))
-    for t in terms:
-        w = weights.get(t[0], DEFAULT_WEIGHT)
+    for stem_, groups in terms:
+        w = weights.get(stem_, DEFAULT_WEIGHT)
         total += w
-        if t[0] in stems or t[1] & groups:
+        if stem_ in other.stems or groups & other.groups:
             hit += w
             found += 1
     return (hit / total if total else 0.0), found, hit
@@ -283,8 +284,8 @@ def agreement(a: _Wording, b: _Wording, weights: Mapping[str, float] | None = No
     """How much two wordings agree (see `Agreement`); `weights` from `term_weights`, else all one."""
     weights = weights or {}
     short, long_ = (a, b) if len(a.terms) <= len(b.terms) else (b, a)
-    score, found, information = _share(short.terms, long_.terms, weights)
-    reverse, _, _ = _share(long_.terms, short.terms, weights)
+    score, found, information = _share(short.terms, long_, weights)
+    reverse, _, _ = _share(long_.terms, short, weights)
     grams = len(short.ngrams & long_.ngrams) / len(short.ngrams) if short.ngrams else 0.0
     numbers = not (a.numbers and b.numbers) or short.numbers <= long_.numbers
     return Agreement(max(score, grams), reverse, found, information, numbers, a.negated == b.negated)
@@ -325,6 +326,23 @@ def _keys(wording: _Wording) -> set[str]:
     return {s for s, _ in wording.terms} | {f"#{g}" for _, groups in wording.terms for g in groups}
 
 
+def _comparable_pairs(quotes: Sequence[QuoteRecord], members: list[int]) -> Iterator[tuple[int, int]]:
+    """The pairs (i < j) of one posting list that may be one statement: two quotes of one person,
+    or any pair with a quote whose speaker is not named (pairs of two named people are never
+    linked, so they are not counted)."""
+    people: dict[Hashable, list[int]] = defaultdict(list)
+    loose = []
+    for i in members:
+        (loose if quotes[i].named_person is None else people[quotes[i].person]).append(i)
+    for group in people.values():
+        yield from combinations(group, 2)
+    loose_set = set(loose)
+    for i in loose:
+        for j in members:
+            if j != i and (j not in loose_set or j > i):
+                yield (i, j) if i < j else (j, i)
+
+
 def _candidates(quotes: Sequence[QuoteRecord], wordings: list[_Wording]) -> list[tuple[float, int, int]]:
     """Scored pairs that may be one statement: one person, or one side of uncertain attribution.
 
@@ -340,7 +358,7 @@ def _candidates(quotes: Sequence[QuoteRecord], wordings: list[_Wording]) -> list
     shared: Counter[tuple[int, int]] = Counter()
     for members in postings.values():
         if len(members) <= common:
-            shared.update(combinations(members, 2))
+            shared.update(_comparable_pairs(quotes, members))
     weights = term_weights(wordings)
     scored = []
     for (i, j), count in shared.items():

@@ -496,18 +496,23 @@ def add_search(commands: Any) -> None:
     parser.set_defaults(run=run_search)
 
 
+def print_listing(args: argparse.Namespace, listing: Callable, table: Callable) -> int:
+    """`saywho speakers` and `saywho statements`: a corpus-wide list as JSON or as a table."""
+    with open_store(args.db) as conn:
+        rows = listing(conn)
+    if args.format == "json":
+        write_stdout(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_stdout(table(rows))
+    return EXIT_OK
+
+
 @store_command
 def run_speakers(args: argparse.Namespace) -> int:
     from saywho.store.listing import list_speakers
     from saywho.store.render import speakers_table
 
-    with open_store(args.db) as conn:
-        speakers = list_speakers(conn)
-    if args.format == "json":
-        write_stdout(json.dumps(speakers, ensure_ascii=False, indent=2) + "\n")
-    else:
-        write_stdout(speakers_table(speakers))
-    return EXIT_OK
+    return print_listing(args, list_speakers, speakers_table)
 
 
 def add_speakers(commands: Any) -> None:
@@ -526,13 +531,7 @@ def run_statements(args: argparse.Namespace) -> int:
     from saywho.store.listing import list_statements
     from saywho.store.render import statements_table
 
-    with open_store(args.db) as conn:
-        statements = list_statements(conn)
-    if args.format == "json":
-        write_stdout(json.dumps(statements, ensure_ascii=False, indent=2) + "\n")
-    else:
-        write_stdout(statements_table(statements))
-    return EXIT_OK
+    return print_listing(args, list_statements, statements_table)
 
 
 def add_statements(commands: Any) -> None:

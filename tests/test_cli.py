@@ -317,7 +317,7 @@ def table_analysis() -> Analysis:
         cue=Cue("said", "say", 99, 103),
         time=Time("in May", 104, 110, None),
     )
-    unattributed = Quote(id="q3", type="according_to", content=Content("No name here.", 0, 1, [[0, 1]]))
+    unattributed = Quote(id="q3", type="according_to", content=Content("No name here.", 0, 13, [[0, 13]]))
     titles = ["dissident and restaurateur", "Dissident and restaurateur", "exiled businessman"]
     prokopiev = Entity("e1", "Vadim Prokopiev", "PERSON", ["Vadim Prokopiev", "Prokopiev"], titles, "male")
     document = Document(text=text, id="belarus", title="Volunteers", published="2022-05-20", path="b.txt")
@@ -448,3 +448,16 @@ def test_command_runs_as_a_program(articles: list[Path], tmp_path: Path) -> None
     assert done.returncode == 2
     assert json.loads(done.stdout)["document"]["id"] == "first"
     assert done.stderr.strip() == f"saywho: {tmp_path / 'gone.txt'}: no such file or directory"
+
+
+def test_table_shows_the_fragments_of_an_interrupted_quote_without_the_attribution() -> None:
+    text = '"We see a window," he said. "We will go back."'
+    quote = Quote(
+        id="q1",
+        type="direct",
+        content=Content(text[1:45], 1, 45, [[1, 17], [29, 45]]),
+        speaker=Speaker(name="Vadim Prokopiev", kind="person", mention=Mention("he", 18, 20)),
+    )
+    shown = rendered_table([Analysis(document=Document(text=text, id="t"), quotes=[quote])], 200)
+    assert "We see a window, … We will go back." in shown
+    assert "he said" not in shown.split("┡")[1]

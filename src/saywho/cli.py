@@ -158,7 +158,10 @@ def _quote_cells(quote: Quote, entities: Sequence[Entity]) -> tuple[Any, Any, An
         when.stylize("dim", len(quote.time.text))
     said = Text(quote.cue.text if quote.cue else "—")
     said.append("\n" + quote.type, style="dim")
-    what = Text(" ".join(quote.content.text.split()))
+    # The quoted words only: an attribution between two fragments ("…,” he said. “…") is left out.
+    c = quote.content
+    words = " … ".join(c.text[s - c.start : e - c.start] for s, e in c.fragments) or c.text
+    what = Text(" ".join(words.split()))
     if quote.flags:
         what.append("\nflags: " + ", ".join(quote.flags), style="bold red")
     return who, when, said, what

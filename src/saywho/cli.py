@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from saywho import __version__
-from saywho.model import Analysis, Document, Entity, Quote
+from saywho.model import Analysis, Document, Entity, Quote, quoted_words
 from saywho.reading import parse_date, read_inputs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -158,10 +158,8 @@ def _quote_cells(quote: Quote, entities: Sequence[Entity]) -> tuple[Any, Any, An
         when.stylize("dim", len(quote.time.text))
     said = Text(quote.cue.text if quote.cue else "—")
     said.append("\n" + quote.type, style="dim")
-    # The quoted words only: an attribution between two fragments ("…,” he said. “…") is left out.
     c = quote.content
-    words = " … ".join(c.text[s - c.start : e - c.start] for s, e in c.fragments) or c.text
-    what = Text(" ".join(words.split()))
+    what = Text(" ".join(quoted_words(c.text, c.start, c.fragments).split()))
     if quote.flags:
         what.append("\nflags: " + ", ".join(quote.flags), style="bold red")
     return who, when, said, what

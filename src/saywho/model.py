@@ -35,6 +35,12 @@ class Content:
     fragments: list[list[int]]
 
 
+def quoted_words(text: str, start: int, fragments: list[list[int]] | None) -> str:
+    """A content's words alone: its fragments joined by " … ", the attribution that interrupts a
+    quote left out. `text` is the content's text, which begins at `start`."""
+    return " … ".join(text[s - start : e - start] for s, e in fragments or ()) or text
+
+
 @dataclass
 class Speaker:
     name: str | None = None

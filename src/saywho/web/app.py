@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from saywho import __version__
+from saywho.model import quoted_words
 from saywho.web.database import Database, open_read_only
 from saywho.web.errors import add_error_handlers, error_response
 from saywho.web.markup import flag_help
@@ -47,6 +48,7 @@ def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=HERE / "templates")  # autoescaping on for .html files
     found.env.globals["flag_help"] = flag_help
     found.env.globals["version"] = __version__
+    found.env.globals["quoted_words"] = quoted_words
     return found
 
 

@@ -7,17 +7,16 @@ is paired with the cue that governs it, each cue with its source.
 
 from __future__ import annotations
 
-import bisect
-import re
-
 import numpy
-from spacy.attrs import IS_SPACE, SENT_START
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
 from saywho.attribution import roles as R
 from saywho.attribution.calibration import confidence
+from saywho.attribution.cues import according_to, colon_lines
 from saywho.attribution.direct import quoted_spans, strip_marks
+from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
@@ -33,8 +32,6 @@ RULE_CONFIDENCE = 0.8  # "according to X" and "Name: ..." lines, which the tagge
 # train, where it trades a little recall for precision (BENCHMARKS.md).
 MIN_CONFIDENCE = 0.45
 ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagger found no run
-_ACCORDING = re.compile(r"\b[Aa]ccording to\b")
-_PARA_START = re.compile(r"(?<=\n)[^\n]")
 
 
 def extract(doc: Doc) -> list[Attribution]:
@@ -48,7 +45,7 @@ def extract(doc: Doc) -> list[Attribution]:
     cues = _runs(doc, labels, CUE)
     sources = _runs(doc, labels, SOURCE)
     ruled: dict[int, Span] = {}  # cue start -> the source the rule found with it
-    for cue, clause, source in _according_to(doc) + _colon_lines(doc):
+    for cue, clause, source in according_to(doc) + colon_lines(doc):
         ruled[cue.start] = source
         contents = [c for c in contents if not (c.start < clause.end and clause.start < c.end)] + [clause]
         cues = [c for c in cues if not (c.start < cue.end and cue.start < c.end)] + [cue]
@@ -63,70 +60,6 @@ def extract(doc: Doc) -> list[Attribution]:
     return [a for a in kept if a.fragments]
 
 
-def _according_to(doc: Doc) -> list[tuple[Span, Span, Span]]:
-    """(cue, content, source) for each "according to X": the content is the rest of its clause,
-    which the tagger often cuts short when the phrase comes last."""
-    out = []
-    for m in _ACCORDING.finditer(doc.text):
-        span = _char_span(doc, m.start(), m.end())
-        if span is None or len(span) != 2:
-            continue
-        tok, to = span[0], span[1]
-        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
-        if obj is None:
-            continue
-        phrase_end = max(obj.right_edge.i, to.i) + 1
-        sent_start, sent_end = _sentence_bounds(doc, tok.i)
-        before = _trim(doc[sent_start : tok.i])
-        after = _trim(doc[phrase_end:sent_end])
-        clause = max((x for x in (before, after) if x is not None), key=len, default=None)
-        if clause is not None and len(clause) >= 3:
-            out.append((doc[tok.i : tok.i + 2], clause, doc[obj.left_edge.i : obj.right_edge.i + 1]))
-    return out
-
-
-# "Label: ..." lines that are not someone speaking.
-_NOT_SPEAKERS = {
-    "exclusive",
-    "breaking",
-    "watch",
-    "update",
-    "video",
-    "photos",
-    "note",
-    "related",
-    "read more",
-    "editor's note",
-    "q",
-    "a",
-    "live",
-    "analysis",
-    "opinion",
-    "correction",
-    "transcript",
-    "source",
-}
-_COLON_LINE = re.compile(r"(?m)^[ \t]*([A-Z][\w.'’ -]{0,40}?):[ \t]+\S[^\n]{10,}$")
-
-
-def _colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
-    """(cue, content, source) for headline and transcript lines "Marco Rubio: I'm not interested",
-    "PENCE: Well, look": a capitalised name of at most five words, a colon, what they said."""
-    out = []
-    for m in _COLON_LINE.finditer(doc.text):
-        name = m.group(1).strip()
-        words = name.split()
-        if len(words) > 5 or name.lower() in _NOT_SPEAKERS or not all(w[0].isupper() for w in words):
-            continue
-        source = _char_span(doc, m.start(1), m.start(1) + len(name))
-        cue = _char_span(doc, m.end(1), m.end(1) + 1)
-        content = _char_span(doc, m.end(1) + 1, m.end())
-        content = _trim(content) if content is not None else None
-        if source is not None and cue is not None and content is not None:
-            out.append((cue, content, source))
-    return out
-
-
 def _runs(doc: Doc, labels: numpy.ndarray, role: int) -> list[Span]:
     """Maximal runs of tokens tagged `role`, spaces inside a line included; a run never crosses a
     line break (a paragraph's quote is its own, even where the next one continues it)."""
@@ -138,24 +71,10 @@ def _runs(doc: Doc, labels: numpy.ndarray, role: int) -> list[Span]:
     edges = numpy.flatnonzero(numpy.diff(numpy.concatenate([[0], inside.astype(numpy.int8), [0]])))
     out = []
     for start, end in zip(edges[::2], edges[1::2], strict=True):
-        span = _trim(doc[start:end])
+        span = trim(doc[start:end])
         if span is not None and (labels[span.start : span.end] == role).any():
             out.append(span)
     return out
-
-
-def _trim(span: Span) -> Span | None:
-    s, e = span.start, span.end
-    doc = span.doc
-    while s < e and (doc[s].is_space or (doc[s].is_punct and not doc[s].is_quote)):
-        s += 1
-    while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and not doc[e - 1].is_quote)):
-        e -= 1
-    return doc[s:e] if e > s else None
-
-
-def _char_span(doc: Doc, start: int, end: int) -> Span | None:
-    return doc.char_span(start, end, alignment_mode="expand")
 
 
 def _snap_to_quotes(doc: Doc, runs: list[Span], quotes: list[tuple[int, int, int, int]]) -> list[Span]:
@@ -167,7 +86,7 @@ def _snap_to_quotes(doc: Doc, runs: list[Span], quotes: list[tuple[int, int, int
         for _, qs, qe, _ in quotes:
             if qs < e and s < qe:
                 s, e = min(s, qs), max(e, qe)
-        span = _char_span(doc, s, e)
+        span = char_span(doc, s, e)
         if span is not None:
             out.append(span)
     # Runs that grew into each other become one.
@@ -188,7 +107,7 @@ def _uncaught_quotes(doc: Doc, contents: list[Span], quotes) -> list[Span]:
     for _, qs, qe, _ in quotes:
         if any(c.start_char < qe and qs < c.end_char for c in contents):
             continue
-        span = _char_span(doc, qs, qe)
+        span = char_span(doc, qs, qe)
         if (
             span is not None
             and len(span) >= MIN_QUOTE_TOKENS
@@ -196,37 +115,6 @@ def _uncaught_quotes(doc: Doc, contents: list[Span], quotes) -> list[Span]:
         ):
             out.append(span)
     return out
-
-
-def _sentence_starts(doc: Doc) -> numpy.ndarray:
-    """Token index of each sentence's start, computed once per Doc (Token.sent walks the Doc)."""
-    starts = doc.user_data.get("saywho_sentences")
-    if starts is None:
-        flags = doc.to_array([SENT_START]).ravel() if len(doc) else numpy.zeros(0)
-        starts = numpy.flatnonzero(flags == 1)
-        if not len(starts) or starts[0] != 0:
-            starts = numpy.concatenate([[0], starts])
-        doc.user_data["saywho_sentences"] = starts
-    return starts
-
-
-def _sentence(doc: Doc, i: int) -> int:
-    """Number of the sentence holding token i."""
-    return int(numpy.searchsorted(_sentence_starts(doc), i, side="right"))
-
-
-def _sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
-    starts = _sentence_starts(doc)
-    k = int(numpy.searchsorted(starts, i, side="right"))
-    return int(starts[k - 1]), int(starts[k]) if k < len(starts) else len(doc)
-
-
-def _paragraph(doc: Doc, i: int) -> int:
-    """Paragraph number of token i: blank lines count as one separator."""
-    starts = doc.user_data.get("saywho_paragraphs")
-    if starts is None:
-        starts = doc.user_data["saywho_paragraphs"] = [m.start() for m in _PARA_START.finditer(doc.text)]
-    return bisect.bisect_right(starts, doc[i].idx)
 
 
 def _related(a: Token, span: Span) -> bool:
@@ -238,12 +126,12 @@ def _related(a: Token, span: Span) -> bool:
 
 def _nearest_cue(doc: Doc, content: Span, cues: list[Span]) -> Span | None:
     best, best_key = None, None
-    para = _paragraph(doc, content.start)
+    para = paragraph(doc, content.start)
     for cue in cues:
         if cue.start < content.end and content.start < cue.end:
             continue
         gap = cue.start - content.end if cue.start >= content.end else content.start - cue.end
-        if gap > MAX_CUE_DISTANCE or _paragraph(doc, cue.start) != para:
+        if gap > MAX_CUE_DISTANCE or paragraph(doc, cue.start) != para:
             continue
         key = (not _related(cue.root, content), gap)
         if best_key is None or key < best_key:
@@ -271,13 +159,13 @@ def _whole_phrase(doc: Doc, run: Span, head) -> Span:
     left, right = head.left_edge.i, head.right_edge.i + 1
     if right - left > MAX_SOURCE_TOKENS or (left >= run.start and right <= run.end):
         return run
-    return _trim(doc[min(left, run.start) : max(right, run.end)]) or run
+    return trim(doc[min(left, run.start) : max(right, run.end)]) or run
 
 
 def _source_for(doc: Doc, cue: Span, sources: list[Span]) -> Span | None:
-    sent = _sentence(doc, cue.root.i)
+    sent = sentence(doc, cue.root.i)
     subject = _subject_of(cue.root)
-    candidates = [s for s in sources if _sentence(doc, s.start) == sent or abs(s.start - cue.start) < 8]
+    candidates = [s for s in sources if sentence(doc, s.start) == sent or abs(s.start - cue.start) < 8]
     if subject is not None:
         for s in candidates:
             if s.start <= subject.i < s.end:
@@ -337,7 +225,7 @@ def _snap_to_clause(doc: Doc, content: Span, cue: Span, probs: numpy.ndarray, qu
     run: the tagger often finds a piece of a long content, the parse knows the whole."""
     if _overlaps_quote(content, quotes):
         return content  # the marks already bound it
-    clauses = [_trim(c) for c in _clauses(doc, cue)]
+    clauses = [trim(c) for c in _clauses(doc, cue)]
     candidates = [content] + [
         c for c in clauses if c is not None and c.start < content.end and content.start < c.end
     ]
@@ -354,7 +242,7 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
         if cue.start in used:
             continue
         for clause in sorted(_clauses(doc, cue), key=lambda c: -_clause_score(c, probs)):
-            clause = _trim(clause)
+            clause = trim(clause)
             if clause is None or len(clause) < 3:
                 continue
             if float(probs[clause.start : clause.end, CONTENT].mean()) < ORPHAN_MIN:
@@ -405,13 +293,6 @@ def _overlaps_quote(content: Span, quotes) -> bool:
     return any(qs < content.end_char and content.start_char < qe for _, qs, qe, _ in quotes)
 
 
-def _same_sentence(a: Span, b: Span) -> bool:
-    doc = a.doc
-    return _sentence(doc, a.start) == _sentence(doc, b.start) or _sentence(doc, a.end - 1) == _sentence(
-        doc, b.end - 1
-    )
-
-
 def _extend(a: Attribution, content: Span) -> None:
     """Join another content run to an attribution: a new fragment where the cue or the source
     stands between them (an interrupted quote), else one continuous span."""
@@ -428,8 +309,8 @@ def _continues(doc: Doc, content: Span, last: Attribution | None, quotes) -> boo
     """A quotation opening the paragraph after an attributed quote continues it."""
     if last is None or not _overlaps_quote(content, quotes):
         return False
-    last_para = _paragraph(doc, doc.char_span(*last.fragments[-1], alignment_mode="expand").start)
-    return _paragraph(doc, content.start) == last_para + 1
+    last_para = paragraph(doc, doc.char_span(*last.fragments[-1], alignment_mode="expand").start)
+    return paragraph(doc, content.start) == last_para + 1
 
 
 def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span]) -> list[Attribution]:
@@ -441,7 +322,7 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
             continue
         cue = _nearest_cue(doc, content, cues)
         near = cue is not None and (cue.end == content.start or content.end == cue.start)
-        if cue is not None and not (near or _same_sentence(cue, content) or _overlaps_quote(content, quotes)):
+        if cue is not None and not (near or same_sentence(cue, content) or _overlaps_quote(content, quotes)):
             cue = None
         frag = (content.start_char, content.end_char)
         p_content = float(probs[content.start : content.end, CONTENT].mean())

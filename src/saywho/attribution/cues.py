@@ -1,0 +1,76 @@
+"""Attributions that rules find whole, cue, content and source together, where the tagger is weak:
+"…, according to X" and headline or transcript lines "Name: what they said"."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from saywho.attribution.layout import char_span, sentence_bounds, trim
+
+_ACCORDING = re.compile(r"\b[Aa]ccording to\b")
+
+
+def according_to(doc: Doc) -> list[tuple[Span, Span, Span]]:
+    """(cue, content, source) for each "according to X": the content is the rest of its clause,
+    which the tagger often cuts short when the phrase comes last."""
+    out = []
+    for m in _ACCORDING.finditer(doc.text):
+        span = char_span(doc, m.start(), m.end())
+        if span is None or len(span) != 2:
+            continue
+        tok, to = span[0], span[1]
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            continue
+        phrase_end = max(obj.right_edge.i, to.i) + 1
+        sent_start, sent_end = sentence_bounds(doc, tok.i)
+        before = trim(doc[sent_start : tok.i])
+        after = trim(doc[phrase_end:sent_end])
+        clause = max((x for x in (before, after) if x is not None), key=len, default=None)
+        if clause is not None and len(clause) >= 3:
+            out.append((doc[tok.i : tok.i + 2], clause, doc[obj.left_edge.i : obj.right_edge.i + 1]))
+    return out
+
+
+# "Label: ..." lines that are not someone speaking.
+_NOT_SPEAKERS = {
+    "exclusive",
+    "breaking",
+    "watch",
+    "update",
+    "video",
+    "photos",
+    "note",
+    "related",
+    "read more",
+    "editor's note",
+    "q",
+    "a",
+    "live",
+    "analysis",
+    "opinion",
+    "correction",
+    "transcript",
+    "source",
+}
+_COLON_LINE = re.compile(r"(?m)^[ \t]*([A-Z][\w.'’ -]{0,40}?):[ \t]+\S[^\n]{10,}$")
+
+
+def colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
+    """(cue, content, source) for headline and transcript lines "Marco Rubio: I'm not interested",
+    "PENCE: Well, look": a capitalised name of at most five words, a colon, what they said."""
+    out = []
+    for m in _COLON_LINE.finditer(doc.text):
+        name = m.group(1).strip()
+        words = name.split()
+        if len(words) > 5 or name.lower() in _NOT_SPEAKERS or not all(w[0].isupper() for w in words):
+            continue
+        source = char_span(doc, m.start(1), m.start(1) + len(name))
+        cue = char_span(doc, m.end(1), m.end(1) + 1)
+        content = char_span(doc, m.end(1) + 1, m.end())
+        content = trim(content) if content is not None else None
+        if source is not None and cue is not None and content is not None:
+            out.append((cue, content, source))
+    return out

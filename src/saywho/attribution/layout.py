@@ -1,0 +1,65 @@
+"""Where things are in a parsed Doc: sentences and paragraphs by token, and spans trimmed to
+their words. Each computed once per Doc (Token.sent walks the Doc)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import numpy
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc, Span
+
+_PARA_START = re.compile(r"(?<=\n)[^\n]")
+
+
+def trim(span: Span) -> Span | None:
+    s, e = span.start, span.end
+    doc = span.doc
+    while s < e and (doc[s].is_space or (doc[s].is_punct and not doc[s].is_quote)):
+        s += 1
+    while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and not doc[e - 1].is_quote)):
+        e -= 1
+    return doc[s:e] if e > s else None
+
+
+def char_span(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def sentence_starts(doc: Doc) -> numpy.ndarray:
+    """Token index of each sentence's start, computed once per Doc (Token.sent walks the Doc)."""
+    starts = doc.user_data.get("saywho_sentences")
+    if starts is None:
+        flags = doc.to_array([SENT_START]).ravel() if len(doc) else numpy.zeros(0)
+        starts = numpy.flatnonzero(flags == 1)
+        if not len(starts) or starts[0] != 0:
+            starts = numpy.concatenate([[0], starts])
+        doc.user_data["saywho_sentences"] = starts
+    return starts
+
+
+def sentence(doc: Doc, i: int) -> int:
+    """Number of the sentence holding token i."""
+    return int(numpy.searchsorted(sentence_starts(doc), i, side="right"))
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    starts = sentence_starts(doc)
+    k = int(numpy.searchsorted(starts, i, side="right"))
+    return int(starts[k - 1]), int(starts[k]) if k < len(starts) else len(doc)
+
+
+def paragraph(doc: Doc, i: int) -> int:
+    """Paragraph number of token i: blank lines count as one separator."""
+    starts = doc.user_data.get("saywho_paragraphs")
+    if starts is None:
+        starts = doc.user_data["saywho_paragraphs"] = [m.start() for m in _PARA_START.finditer(doc.text)]
+    return bisect.bisect_right(starts, doc[i].idx)
+
+
+def same_sentence(a: Span, b: Span) -> bool:
+    doc = a.doc
+    return sentence(doc, a.start) == sentence(doc, b.start) or sentence(doc, a.end - 1) == sentence(
+        doc, b.end - 1
+    )

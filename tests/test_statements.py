@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -123,6 +124,19 @@ def _gold_quotes(one_speaker: bool) -> list[QuoteRecord]:
         for n, s in enumerate(GOLD["statements"])
         for m in s["members"]
     ]
+
+
+def test_copies_of_a_corpus_join_their_statements() -> None:
+    # Syndicated copies are compared once per wording (the store's memory depends on it): each copy
+    # of a report joins the statement of its original, and nothing else changes.
+    once = _gold_quotes(one_speaker=False)
+    thrice = [dataclasses.replace(q, article=f"{q.article}-{k}") for k in range(3) for q in once]
+    original = [[(q.article, q.quote) for q in s.quotes] for s in link_statements(once)]
+    copied = [sorted((q.article, q.quote) for q in s.quotes) for s in link_statements(thrice)]
+    expected = [sorted((f"{a}-{k}", quote) for k in range(3) for a, quote in s) for s in original]
+    assert len(original) == len(GOLD["statements"])
+    assert sorted(copied) == sorted(expected)
+    assert all(len({q.article for q in s.quotes}) == len(s.quotes) for s in link_statements(thrice))
 
 
 @pytest.mark.parametrize("one_speaker", [False, True])

@@ -56,10 +56,11 @@ UNSURE_MIN_SHARED = 6
 PRIOR_QUOTES = 1000
 DEFAULT_WEIGHT = 5.0
 NGRAM = 4
-# Index keys held by more quotes than this (a share of the corpus, at least COMMON_KEY_MIN) are too
-# common to find candidate pairs by.
+# Index keys held by more wordings than this (a share of the corpus, at least COMMON_KEY_MIN and at
+# most COMMON_KEY_MAX, as pairs grow with its square) are too common to find candidate pairs by.
 COMMON_KEY_SHARE = 0.01
 COMMON_KEY_MIN = 200
+COMMON_KEY_MAX = 1000
 
 STOPWORDS = frozenset(
     """a an the of to in on at for by with from and or but so that this these those it its as if than
@@ -242,8 +243,9 @@ def _wording(text: str) -> _Wording:
 
 
 def term_weights(wordings: Sequence[_Wording]) -> dict[str, float]:
-    """Inverse document frequency of each stem over the quotes, smoothed by a prior corpus of
-    PRIOR_QUOTES quotes so that a handful of articles does not make every word look rare."""
+    """Inverse document frequency of each stem over the wordings (copies of a quote count once),
+    smoothed by a prior corpus of PRIOR_QUOTES quotes so that a handful of articles does not make
+    every word look rare."""
     frequency: Counter[str] = Counter(s for w in wordings for s, _ in w.terms)
     n = PRIOR_QUOTES + len(wordings)
     return {s: math.log(n / (1 + f)) for s, f in frequency.items()}
@@ -299,8 +301,9 @@ def wording_of(quote: QuoteRecord) -> str:
     return " ".join(quote.quoted) if quote.quoted else quote.text
 
 
-def _linkable(a: QuoteRecord, b: QuoteRecord, agree: Agreement) -> bool:
-    if a.article == b.article or not agree.numbers_agree:
+def _agree_enough(a: QuoteRecord, b: QuoteRecord, agree: Agreement) -> bool:
+    """Whether two quotes' speakers and wordings allow them to be one statement (articles aside)."""
+    if not agree.numbers_agree:
         return False
     # A "not" in one of two quotes of like content makes them opposites; in a quote holding much more
     # than the other, it may belong to the rest.
@@ -326,14 +329,24 @@ def _keys(wording: _Wording) -> set[str]:
     return {s for s, _ in wording.terms} | {f"#{g}" for _, groups in wording.terms for g in groups}
 
 
-def _comparable_pairs(quotes: Sequence[QuoteRecord], members: list[int]) -> Iterator[tuple[int, int]]:
+def _classes(quotes: Sequence[QuoteRecord]) -> list[list[int]]:
+    """The quotes grouped by what comparison sees of them: wording, speaker, how the speaker was
+    found, and type. Copies of one quote (syndicated news, a corpus read twice) are compared once,
+    so the work grows with the distinct wordings, not with the square of the copies."""
+    classes: dict[tuple[Any, ...], list[int]] = {}
+    for i, q in enumerate(quotes):
+        classes.setdefault((wording_of(q), q.person, q.pronoun, q.type), []).append(i)
+    return list(classes.values())
+
+
+def _comparable_pairs(speakers: Sequence[QuoteRecord], members: list[int]) -> Iterator[tuple[int, int]]:
     """The pairs (i < j) of one posting list that may be one statement: two quotes of one person,
     or any pair with a quote whose speaker is not named (pairs of two named people are never
     linked, so they are not counted)."""
     people: dict[Hashable, list[int]] = defaultdict(list)
     loose = []
     for i in members:
-        (loose if quotes[i].named_person is None else people[quotes[i].person]).append(i)
+        (loose if speakers[i].named_person is None else people[speakers[i].person]).append(i)
     for group in people.values():
         yield from combinations(group, 2)
     loose_set = set(loose)
@@ -343,43 +356,61 @@ def _comparable_pairs(quotes: Sequence[QuoteRecord], members: list[int]) -> Iter
                 yield (i, j) if i < j else (j, i)
 
 
-def _candidates(quotes: Sequence[QuoteRecord], wordings: list[_Wording]) -> list[tuple[float, int, int]]:
-    """Scored pairs that may be one statement: one person, or one side of uncertain attribution.
+def _candidates(
+    quotes: Sequence[QuoteRecord], classes: list[list[int]], wordings: list[_Wording]
+) -> list[tuple[float, int, int]]:
+    """Scored pairs of classes (see `_classes`; a class with itself for its copies) whose quotes may
+    be one statement: one person, or one side of uncertain attribution.
 
     Only pairs sharing two or more index keys are scored, found through an inverted index that
     leaves out the keys too common to tell statements apart ("say", "people"), so a corpus of tens
     of thousands of quotes is linked in seconds.
     """
+    first = [quotes[c[0]] for c in classes]  # what a class's quotes have in common
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, w in enumerate(wordings):
+    for c, w in enumerate(wordings):
         for key in _keys(w):
-            postings[key].append(i)
-    common = max(COMMON_KEY_MIN, int(COMMON_KEY_SHARE * len(quotes)))
+            postings[key].append(c)
+    common = min(COMMON_KEY_MAX, max(COMMON_KEY_MIN, int(COMMON_KEY_SHARE * len(classes))))
     shared: Counter[tuple[int, int]] = Counter()
     for members in postings.values():
         if len(members) <= common:
-            shared.update(_comparable_pairs(quotes, members))
-    weights = term_weights(wordings)
+            shared.update(_comparable_pairs(first, members))
+    shared.update({(c, c): 2 for c, members in enumerate(classes) if len(members) > 1})
+    weights = term_weights(wordings)  # copies of a quote do not make its words look common
     scored = []
-    for (i, j), count in shared.items():
-        a, b = quotes[i], quotes[j]
-        if count < 2 or a.article == b.article:
+    for (c, d), count in shared.items():
+        a, b = first[c], first[d]
+        if count < 2:
             continue
         if a.person != b.person and a.named_person is not None and b.named_person is not None:
             continue
-        agree = agreement(wordings[i], wordings[j], weights)
-        if _linkable(a, b, agree):
-            scored.append((agree.score + agree.reverse / 100, i, j))  # the closer wording breaks ties
-    return sorted(scored, key=lambda s: (-s[0], s[1], s[2]))
+        agree = agreement(wordings[c], wordings[d], weights)
+        if _agree_enough(a, b, agree):
+            scored.append((agree.score + agree.reverse / 100, c, d))  # the closer wording breaks ties
+    return sorted(scored, key=lambda s: (-s[0], classes[s[1]][0], classes[s[2]][0]))
 
 
-def _groups(quotes: Sequence[QuoteRecord], pairs: Iterable[tuple[float, int, int]]) -> list[list[int]]:
+def _member_pairs(
+    classes: list[list[int]], pairs: Iterable[tuple[float, int, int]]
+) -> Iterator[tuple[int, int]]:
+    """The quote pairs of scored class pairs, best first, made as they are needed."""
+    for _, c, d in pairs:
+        if c == d:
+            yield from combinations(classes[c], 2)
+        else:
+            for i in classes[c]:
+                for j in classes[d]:
+                    yield (i, j) if i < j else (j, i)
+
+
+def _groups(quotes: Sequence[QuoteRecord], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     """Union the pairs, best first, never putting two quotes of one article, or two people named
     as the speaker, in one statement."""
     root = list(range(len(quotes)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(quotes))}
-    articles: dict[int, set[str]] = {i: {q.article} for i, q in enumerate(quotes)}
-    named: dict[int, set[Hashable]] = {i: {q.named_person} - {None} for i, q in enumerate(quotes)}
+    members: dict[int, list[int]] = {}
+    articles: dict[int, set[str]] = {}
+    named: dict[int, set[Hashable]] = {}
 
     def find(i: int) -> int:
         while root[i] != i:
@@ -387,9 +418,17 @@ def _groups(quotes: Sequence[QuoteRecord], pairs: Iterable[tuple[float, int, int
             i = root[i]
         return i
 
-    for _, i, j in pairs:
+    def group(i: int) -> tuple[list[int], set[str], set[Hashable]]:
+        if i not in members:  # a quote alone, made a group when first met
+            members[i], articles[i], named[i] = [i], {quotes[i].article}, {quotes[i].named_person} - {None}
+        return members[i], articles[i], named[i]
+
+    for i, j in pairs:
         a, b = find(i), find(j)
-        if a == b or articles[a] & articles[b] or len(named[a] | named[b]) > 1:
+        if a == b:
+            continue
+        (_, articles_a, named_a), (_, articles_b, named_b) = group(a), group(b)
+        if articles_a & articles_b or len(named_a | named_b) > 1:
             continue
         a, b = min(a, b), max(a, b)
         root[b] = a
@@ -414,9 +453,11 @@ def link_statements(quotes: Sequence[QuoteRecord]) -> list[Statement]:
     """
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].article, quotes[i].start, quotes[i].quote))
     ordered = [quotes[i] for i in order]
-    wordings = [_wording(wording_of(q)) for q in ordered]
+    classes = _classes(ordered)
+    wordings = [_wording(wording_of(ordered[c[0]])) for c in classes]
+    pairs = _member_pairs(classes, _candidates(ordered, classes, wordings))
     statements = []
-    for group in _groups(ordered, _candidates(ordered, wordings)):
+    for group in _groups(ordered, pairs):
         members = [ordered[i] for i in group]
         person = _speaker(members)
         flags, differences = wording_differences(members)

@@ -67,13 +67,13 @@ def trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def _trimmed(text: str, spans: Iterable[tuple[int, int]]) -> list[Span]:
+def trimmed_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[Span]:
     return [(s, e) for s, e in (trim(text, s, e) for s, e in spans) if e > s]
 
 
 def gold_fragments(quote: Mapping[str, Any], text: str) -> list[Span]:
     """A gold quote's trimmed fragments, in the gold's order."""
-    return _trimmed(text, quote.get("fragments") or [(quote["start"], quote["end"])])
+    return trimmed_spans(text, quote.get("fragments") or [(quote["start"], quote["end"])])
 
 
 def predicted_fragments(quote: Mapping[str, Any], text: str) -> list[Span]:
@@ -86,7 +86,7 @@ def predicted_fragments(quote: Mapping[str, Any], text: str) -> list[Span]:
         and fragments
         and all(isinstance(f, list) and len(f) == 2 for f in fragments)
     ):
-        return sorted(_trimmed(text, ((int(s), int(e)) for s, e in fragments)))
+        return sorted(trimmed_spans(text, ((int(s), int(e)) for s, e in fragments)))
     start, end = content.get("start"), content.get("end")
     if not (isinstance(start, int) and isinstance(end, int)):
         words = content.get("text") or quote.get("text") or ""
@@ -94,7 +94,7 @@ def predicted_fragments(quote: Mapping[str, Any], text: str) -> list[Span]:
         if start < 0:
             return []
         end = start + len(words)
-    return _trimmed(text, [(start, end)])
+    return trimmed_spans(text, [(start, end)])
 
 
 def _length(spans: Iterable[Span]) -> int:
@@ -188,7 +188,7 @@ def is_attributed(
 # --- one document, many documents ------------------------------------------------------------------
 
 
-def _match(golds: list[list[Span]], preds: list[list[Span]]) -> dict[int, int]:
+def match_spans(golds: list[list[Span]], preds: list[list[Span]]) -> dict[int, int]:
     """One-to-one pairs gold index -> prediction index, the largest overlaps taken first (ties: the
     later gold, then the later prediction, as the reference scorer orders them)."""
     candidates = []
@@ -213,7 +213,7 @@ def score_document(gold: Mapping[str, Any], prediction: Mapping[str, Any], text:
     preds = [
         (f, q) for f, q in ((predicted_fragments(q, text), q) for q in prediction.get("quotes", [])) if f
     ]
-    pairs = _match([g[0] for g in golds], [p[0] for p in preds])
+    pairs = match_spans([g[0] for g in golds], [p[0] for p in preds])
     resolved = gold.get("speakers_resolved", False)
 
     score = DocumentScore(pred=len(preds))
@@ -256,7 +256,7 @@ def right_predictions(gold: Mapping[str, Any], prediction: Mapping[str, Any], te
     quotes = prediction.get("quotes", [])
     fragments = [predicted_fragments(q, text) for q in quotes]
     kept = [i for i, f in enumerate(fragments) if f]
-    pairs = _match([g[0] for g in golds], [fragments[i] for i in kept])
+    pairs = match_spans([g[0] for g in golds], [fragments[i] for i in kept])
     resolved = gold.get("speakers_resolved", False)
     right = [False] * len(quotes)
     for gi, pi in pairs.items():

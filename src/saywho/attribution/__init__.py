@@ -14,7 +14,8 @@ from spacy.tokens import Doc, Span
 class Attribution:
     """One attribution found in a Doc: what was said (character fragments), who (a source
     mention), the cue and addressee. `follows` points at the attribution a continued quote
-    (a later paragraph with no attribution of its own) takes its speaker from."""
+    (a later paragraph with no attribution of its own) takes its speaker from. `evidence`: the
+    signs the keep model weighs (attribution/keep.py)."""
 
     type: str  # direct | indirect | according_to | mixed
     fragments: list[tuple[int, int]]
@@ -24,6 +25,7 @@ class Attribution:
     score: float = 0.5
     follows: Attribution | None = None
     flags: list[str] = field(default_factory=list)
+    evidence: dict[str, float] = field(default_factory=dict)  # what keep.py weighs
 
     @property
     def start(self) -> int:

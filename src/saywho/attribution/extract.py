@@ -11,7 +11,7 @@ import numpy
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
-from saywho.attribution import Attribution
+from saywho.attribution import Attribution, keep
 from saywho.attribution import roles as R
 from saywho.attribution.calibration import confidence
 from saywho.attribution.cues import according_to, colon_lines
@@ -19,6 +19,7 @@ from saywho.attribution.direct import quoted_spans, strip_marks
 from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
+NOMINAL = {"PROPN", "NOUN", "PRON", "NUM"}  # a source names someone: "the" or "unilaterally" alone does not
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
 MIN_QUOTE_TOKENS = 6  # a shorter quotation with no cue tagged near it is a scare quote or a title
 MIN_WORDS = 3  # shorter unquoted runs are tagger noise more often than reported speech
@@ -28,17 +29,19 @@ MAX_CUE_DISTANCE = 40  # tokens between a content and its cue, at most
 CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "attr", "oprd", "prep", "acomp"}
 SNAP_THRESHOLD = 0.4  # tokens the tagger gives at least this CONTENT probability pull a clause in
 RULE_CONFIDENCE = 0.8  # "according to X" and "Name: ..." lines, which the tagger does not score
-# Below this estimated confidence an attribution is left out: chosen on a held-out tenth of PolNeAR
-# train, where it trades a little recall for precision (BENCHMARKS.md).
-MIN_CONFIDENCE = 0.45
+# Below this probability (keep.py's model) a candidate is left out: chosen on the held-out tenth of
+# PolNeAR train, where F1 is flat from 0.3 to 0.5 (BENCHMARKS.md).
+MIN_CONFIDENCE = 0.4
 ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagger found no run
 
 
-def extract(doc: Doc) -> list[Attribution]:
+def candidates(doc: Doc) -> tuple[list[Attribution], numpy.ndarray | None]:
+    """Every attribution the assembly proposes, with the signs keep.py weighs, and the role
+    probabilities they came from."""
     quotes = quoted_spans(doc.text)
     probs = R.predict(doc, R.quote_state(doc, quotes))
     if probs is None:
-        return []
+        return [], None
     labels = probs.argmax(axis=1)
     contents = _snap_to_quotes(doc, _runs(doc, labels, CONTENT), quotes)
     contents += _uncaught_quotes(doc, contents, quotes)
@@ -53,11 +56,35 @@ def extract(doc: Doc) -> list[Attribution]:
     contents.sort(key=lambda c: c.start)
     found = _assemble(doc, probs, contents, cues, sources, quotes, ruled)
     found += _orphan_cues(doc, probs, cues, sources, quotes, found)
-    kept = [a for a in found if a.score >= MIN_CONFIDENCE]
-    for a in kept:
-        a.score = confidence(a.score)
+    out = []
+    for a in found:
         a.fragments = [f for f in (strip_marks(doc.text, s, e) for s, e in a.fragments) if f[1] > f[0]]
-    return [a for a in kept if a.fragments]
+        if a.fragments:
+            a.evidence = keep.evidence(doc, probs, a, SPEECH_LEMMAS)
+            if _is_speech(a):
+                out.append(a)
+    return out, probs
+
+
+def _is_speech(a: Attribution) -> bool:
+    """Reported words state something (a finite verb) or follow a verb of saying: a thing or an aim
+    after another verb ("wants to join", "thanked him for his support") is not speech. PolNeAR
+    counts such beliefs and aims; saywho reports what was said."""
+    signs = a.evidence
+    return a.type != "indirect" or a.cue is None or bool(signs.get("finite") or signs.get("speech_lemma"))
+
+
+def extract(doc: Doc) -> list[Attribution]:
+    found, _ = candidates(doc)
+    model = keep.load_model()
+    kept = []
+    for a in found:
+        if model is not None and not a.evidence.get("origin=rule"):  # the tagger is weak where rules find
+            a.score = keep.probability(a.evidence, model)
+        if a.score >= MIN_CONFIDENCE:
+            a.score = confidence(a.score)
+            kept.append(a)
+    return kept
 
 
 def _runs(doc: Doc, labels: numpy.ndarray, role: int) -> list[Span]:
@@ -165,7 +192,12 @@ def _whole_phrase(doc: Doc, run: Span, head) -> Span:
 def _source_for(doc: Doc, cue: Span, sources: list[Span]) -> Span | None:
     sent = sentence(doc, cue.root.i)
     subject = _subject_of(cue.root)
-    candidates = [s for s in sources if sentence(doc, s.start) == sent or abs(s.start - cue.start) < 8]
+    candidates = [
+        s
+        for s in sources
+        if (sentence(doc, s.start) == sent or abs(s.start - cue.start) < 8)
+        and any(t.pos_ in NOMINAL for t in s)
+    ]
     if subject is not None:
         for s in candidates:
             if s.start <= subject.i < s.end:
@@ -257,6 +289,7 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
                 source=source,
                 addressee=_addressee(cue),
                 score=float(probs[clause.start : clause.end, CONTENT].mean()) * 0.5,
+                evidence={"origin=orphan": 1.0},
             )
             out.append(a)
             taken.append((a.start, a.end))
@@ -264,7 +297,6 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
     return out
 
 
-FINITE = {"VBD", "VBZ", "VBP", "MD"}
 # Verbs of saying: with these, even a phrase is what was said ("called for a ban").
 SPEECH_LEMMAS = set(
     "say tell add ask call note report announce suggest write tweet describe argue claim explain declare "
@@ -274,11 +306,6 @@ SPEECH_LEMMAS = set(
     "defend reject dismiss endorse reveal disclose concede complain boast joke testify allege "
     "according".split()
 )
-
-
-def _is_clause(content: Span) -> bool:
-    """Does the content state something (a finite verb), rather than name a thing or an aim?"""
-    return any(t.tag_ in FINITE for t in content)
 
 
 def _keep(doc: Doc, content: Span, probs: numpy.ndarray, quotes) -> bool:
@@ -340,12 +367,11 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
                 fragments=[frag],
                 follows=follows,
                 score=p_content * (0.8 if follows else 0.4),
+                evidence={"origin=continuation" if follows else "origin=quotation": 1.0},
             )
             out.append(a)
             continue
         content = _snap_to_clause(doc, content, cue, probs, quotes)
-        if not (_overlaps_quote(content, quotes) or _is_clause(content) or cue.root.lemma_ in SPEECH_LEMMAS):
-            continue
         frag = (content.start_char, content.end_char)
         if cue.start in ruled:
             source, p_source, p_content = ruled[cue.start], RULE_CONFIDENCE, 1.0
@@ -362,6 +388,7 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
             source=source,
             addressee=_addressee(cue),
             score=p_content * p_source,
+            evidence={"origin=rule" if cue.start in ruled else "origin=tagger": 1.0},
         )
         by_cue[cue.start] = a
         out.append(a)

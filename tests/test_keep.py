@@ -1,0 +1,53 @@
+"""The keep model: its signs, its probability, and the fit that trains it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy
+import pytest
+from training.keep import fit
+
+from saywho.attribution import keep
+from saywho.attribution.extract import MIN_CONFIDENCE, candidates
+from saywho.nlp import load_pipeline
+
+
+def test_probability_is_logistic_and_ignores_unknown_signs() -> None:
+    model = (-1.0, {"p_content": 4.0})
+    assert keep.probability({}, model) == pytest.approx(1 / (1 + math.e))
+    assert keep.probability({"never seen in training": 5.0}, model) == keep.probability({}, model)
+    low, high = (keep.probability({"p_content": p}, model) for p in (0.1, 0.9))
+    assert low < 0.5 < high
+
+
+def _said_that() -> dict[str, float]:
+    doc = load_pipeline()("The mayor said on Monday that the bridge would reopen in June.\n")
+    found, probs = candidates(doc)
+    assert probs is not None and probs.shape == (len(doc), 4)
+    [a] = found
+    return a.evidence
+
+
+def test_shipped_model_keeps_a_report_the_tagger_is_sure_of_and_not_a_doubtful_one() -> None:
+    model = keep.load_model()
+    assert model is not None
+    sure = _said_that()
+    doubtful = {**sure, "p_content": 0.2, "content_share": 0.0, "p_cue": 0.1}
+    assert keep.probability(sure, model) > MIN_CONFIDENCE > keep.probability(doubtful, model)
+
+
+def test_candidate_signs_describe_a_reported_clause() -> None:
+    signs = _said_that()
+    assert signs["origin=tagger"] == 1.0
+    assert signs["lemma=say"] == signs["speech_lemma"] == signs["finite"] == 1.0
+    assert signs["first=that"] == 1.0 and signs["type=indirect"] == 1.0
+    assert 0.0 <= signs["p_content"] <= 1.0 and "no_source" not in signs
+
+
+def test_fit_learns_a_sign_that_decides_the_label() -> None:
+    rng = numpy.random.default_rng(0)
+    signal, noise = rng.integers(0, 2, 400), rng.random(400)
+    x = numpy.column_stack([numpy.ones(400), signal, noise])
+    w = fit(x, signal.astype(float))
+    assert w[1] > 3 and abs(w[2]) < 1

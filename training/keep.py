@@ -1,0 +1,102 @@
+"""Train the keep model (saywho/attribution/keep.py) on PolNeAR train: which of the assembly's
+candidate attributions are attributions.
+
+Usage: python -m training.keep [--work DIR]      (part of `make train`, after training.train)
+Runs the extraction's candidates over the prepared training articles (work/train.spacy, the tenth
+held out by training/train.py left out), labels each by whether it matches a gold quote as
+`saywho eval` matches them, and fits a logistic regression (L2, Newton's method) over their signs.
+Signs seen in fewer than MIN_COUNT candidates (rare cue verbs) are left out. Writes
+src/saywho/models/keep.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy
+from spacy.tokens import DocBin
+
+from saywho.attribution import keep
+from saywho.attribution.extract import candidates
+from saywho.evaluation import gold_fragments, match_spans, trimmed_spans
+from saywho.nlp import load_pipeline
+from training.train import HERE, HOLDOUT_EVERY
+
+MIN_COUNT = 10
+L2 = 1.0
+
+
+def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
+    """Each training candidate's signs, and 1 where it matches a gold quote."""
+    nlp = load_pipeline()
+    keep.MODEL_PATH = Path("/nonexistent")  # candidates only; the model is what we make
+    signs, labels = [], []
+    for i, doc in enumerate(DocBin().from_disk(work / "train.spacy").get_docs(nlp.vocab)):
+        if not i % HOLDOUT_EVERY:
+            continue
+        gold = json.loads(doc.user_data["gold"])
+        found, _ = candidates(doc)
+        golds = [g for g in (gold_fragments(q, doc.text) for q in gold) if g]
+        preds = [trimmed_spans(doc.text, a.fragments) for a in found]
+        matched = set(match_spans(golds, preds).values())
+        for n, a in enumerate(found):
+            if a.evidence.get("origin=rule"):
+                continue  # kept on the rule's word, not the model's (extract.py)
+            signs.append(a.evidence)
+            labels.append(int(n in matched))
+    return signs, labels
+
+
+def fit(x: numpy.ndarray, y: numpy.ndarray, l2: float = L2, steps: int = 25) -> numpy.ndarray:
+    """Logistic regression by Newton's method; column 0 of `x` is the bias (not penalised)."""
+    w = numpy.zeros(x.shape[1])
+    penalty = numpy.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + numpy.exp(-numpy.clip(x @ w, -30, 30)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + numpy.diag(penalty + 1e-9)
+        step = numpy.linalg.solve(hessian, gradient)
+        w -= step
+        if numpy.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", type=Path, default=HERE / "work")
+    args = ap.parse_args()
+    signs, labels = labelled(args.work)
+    counts = Counter(name for s in signs for name in s)
+    names = sorted(n for n, c in counts.items() if c >= MIN_COUNT)
+    column = {n: j + 1 for j, n in enumerate(names)}
+    x = numpy.zeros((len(signs), len(names) + 1))
+    x[:, 0] = 1.0
+    for i, s in enumerate(signs):
+        for name, value in s.items():
+            if name in column:
+                x[i, column[name]] = value
+    y = numpy.array(labels, dtype=float)
+    w = fit(x, y)
+    p = 1.0 / (1.0 + numpy.exp(-(x @ w)))
+    accuracy = float(((p >= 0.5) == (y == 1)).mean())
+    model = {
+        "bias": round(float(w[0]), 5),
+        "weights": {n: round(float(w[column[n]]), 5) for n in names},
+        "source": "PolNeAR train without its held-out tenth: training/keep.py",
+        "candidates": len(labels),
+        "positive": int(y.sum()),
+        "training_accuracy": round(accuracy, 4),
+    }
+    keep.MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(keep.__file__).resolve().parent.parent / "models" / "keep.json"
+    path.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(labels)} candidates, {int(y.sum())} right, {len(names)} signs; accuracy {accuracy:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -117,7 +117,8 @@ def main() -> None:
     if not texts:
         print(f"no PolNeAR texts in {args.train}: store ingest benchmark skipped", file=sys.stderr)
         return
-    results: dict = {}
+    # A run of one part keeps the other part's last figures.
+    results: dict = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     with tempfile.TemporaryDirectory(prefix="saywho-ingest-bench-") as folder:
         if args.only in (None, "throughput"):
             results["throughput"] = throughput(texts, Path(folder))

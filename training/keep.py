@@ -38,7 +38,7 @@ def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
         if not i % HOLDOUT_EVERY:
             continue
         gold = json.loads(doc.user_data["gold"])
-        found, _ = candidates(doc)
+        found = candidates(doc)
         golds = [g for g in (gold_fragments(q, doc.text) for q in gold) if g]
         preds = [trimmed_spans(doc.text, a.fragments) for a in found]
         matched = set(match_spans(golds, preds).values())

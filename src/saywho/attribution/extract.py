@@ -35,13 +35,12 @@ MIN_CONFIDENCE = 0.4
 ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagger found no run
 
 
-def candidates(doc: Doc) -> tuple[list[Attribution], numpy.ndarray | None]:
-    """Every attribution the assembly proposes, with the signs keep.py weighs, and the role
-    probabilities they came from."""
+def candidates(doc: Doc) -> list[Attribution]:
+    """Every attribution the assembly proposes, with the signs keep.py weighs."""
     quotes = quoted_spans(doc.text)
     probs = R.predict(doc, R.quote_state(doc, quotes))
     if probs is None:
-        return [], None
+        return []
     labels = probs.argmax(axis=1)
     contents = _snap_to_quotes(doc, _runs(doc, labels, CONTENT), quotes)
     contents += _uncaught_quotes(doc, contents, quotes)
@@ -63,7 +62,7 @@ def candidates(doc: Doc) -> tuple[list[Attribution], numpy.ndarray | None]:
             a.evidence = keep.evidence(doc, probs, a, SPEECH_LEMMAS)
             if _is_speech(a):
                 out.append(a)
-    return out, probs
+    return out
 
 
 def _is_speech(a: Attribution) -> bool:
@@ -75,10 +74,9 @@ def _is_speech(a: Attribution) -> bool:
 
 
 def extract(doc: Doc) -> list[Attribution]:
-    found, _ = candidates(doc)
     model = keep.load_model()
     kept = []
-    for a in found:
+    for a in candidates(doc):
         if model is not None and not a.evidence.get("origin=rule"):  # the tagger is weak where rules find
             a.score = keep.probability(a.evidence, model)
         if a.score >= MIN_CONFIDENCE:

@@ -109,12 +109,13 @@ def measure(db: Path, count: int, seed: int) -> dict:
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run(description: str, measure: Callable[[Path, int, int], dict], default_out: Path) -> None:
+    """The command line of this benchmark and of web_search.py: measure a store, write the JSON."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"default {DEFAULT_DB}")
     parser.add_argument("--queries", type=int, default=300, help="queries of each kind (default 300)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default {DEFAULT_OUT}")
+    parser.add_argument("--out", type=Path, default=default_out, help=f"default {default_out}")
     args = parser.parse_args()
     if not args.db.exists():
         sys.exit(f"{args.db}: no store; build one with benchmarks/store_build.py")
@@ -122,6 +123,10 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))
+
+
+def main() -> None:
+    run(__doc__.split("\n\n")[0], measure, DEFAULT_OUT)
 
 
 if __name__ == "__main__":

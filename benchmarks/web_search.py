@@ -12,8 +12,6 @@ the speaker is quoted. The front page (newest quotes, no filter) is timed too. T
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import socket
 import subprocess
@@ -22,7 +20,7 @@ import time
 from pathlib import Path
 
 import httpx
-from store_search import DEFAULT_DB, WARM_UP, percentiles, speaker_queries, text_queries
+from store_search import WARM_UP, percentiles, run, speaker_queries, text_queries
 
 from saywho.store import connect
 
@@ -93,18 +91,7 @@ def measure(db: Path, count: int, seed: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"default {DEFAULT_DB}")
-    parser.add_argument("--queries", type=int, default=300, help="queries of each kind (default 300)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default {DEFAULT_OUT}")
-    args = parser.parse_args()
-    if not args.db.exists():
-        sys.exit(f"{args.db}: no store; build one with benchmarks/store_build.py")
-    results = measure(args.db, args.queries, args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    run(__doc__.split("\n\n")[0], measure, DEFAULT_OUT)
 
 
 if __name__ == "__main__":

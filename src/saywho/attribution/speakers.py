@@ -195,10 +195,16 @@ def _speaker(entity: Entity | None, mention: Mention | None) -> Speaker:
 
 
 def _cue(span: Span | None) -> Cue | None:
+    """The contract's cue: the reporting verb with its auxiliaries and particles ("has said",
+    "pointed out"), without what the tagger ran on into ("said at a rally", "said of")."""
     if span is None:
         return None
-    lemma = "according to" if span.text.casefold() == "according to" else span.root.lemma_
-    return Cue(span.text, lemma, span.start_char, span.end_char)
+    if span.text.casefold() == "according to":
+        return Cue(span.text, "according to", span.start_char, span.end_char)
+    verbal = [t.i for t in span if t.pos_ in ("VERB", "AUX") or t.dep_ == "prt"]
+    if verbal:
+        span = span.doc[span.start : verbal[-1] + 1]
+    return Cue(span.text, span.root.lemma_, span.start_char, span.end_char)
 
 
 def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity]) -> list[Quote]:

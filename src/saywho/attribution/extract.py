@@ -16,7 +16,7 @@ from saywho.attribution import roles as R
 from saywho.attribution.calibration import confidence
 from saywho.attribution.cues import according_to, colon_lines
 from saywho.attribution.direct import quoted_spans, strip_marks
-from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim
+from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim, whole_words
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 NOMINAL = {"PROPN", "NOUN", "PRON", "NUM"}  # a source names someone: "the" or "unilaterally" alone does not
@@ -98,7 +98,7 @@ def _runs(doc: Doc, labels: numpy.ndarray, role: int) -> list[Span]:
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         span = trim(doc[start:end])
         if span is not None and (labels[span.start : span.end] == role).any():
-            out.append(span)
+            out.append(whole_words(span))
     return out
 
 

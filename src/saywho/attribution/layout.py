@@ -23,6 +23,21 @@ def trim(span: Span) -> Span | None:
     return doc[s:e] if e > s else None
 
 
+def _word_piece(token) -> bool:
+    return token.is_alpha or token.like_num or token.text in "-‐‑"
+
+
+def whole_words(span: Span) -> Span:
+    """The span grown to whole words where it starts or ends inside one written with hyphens
+    ("cyber-activists" from "activists"): the tagger labels tokens, readers see words."""
+    doc, s, e = span.doc, span.start, span.end
+    while s > 0 and not doc[s - 1].whitespace_ and _word_piece(doc[s - 1]) and _word_piece(doc[s]):
+        s -= 1
+    while e < len(doc) and not doc[e - 1].whitespace_ and _word_piece(doc[e]) and _word_piece(doc[e - 1]):
+        e += 1
+    return doc[s:e]
+
+
 def char_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 

@@ -36,6 +36,12 @@ TITLE_ABBREVIATIONS = {
     "sec": "secretary", "atty": "attorney", "lt": "lieutenant", "col": "colonel", "capt": "captain",
     "sgt": "sergeant", "amb": "ambassador", "adm": "admiral", "maj": "major", "cmdr": "commander",
 }  # fmt: skip
+# Titles written out, which NER may take into the name they precede ("Councillor Brian Oakes").
+NAME_TITLES = {
+    "councillor", "councilor", "councilman", "councilwoman", "alderman", "commissioner", "sheriff",
+    "mayor", "senator", "governor", "congressman", "congresswoman", "ambassador", "judge", "chancellor",
+    "premier", "minister", "bishop", "rabbi", "imam", "pastor", "reverend", "inspector", "detective",
+}  # fmt: skip
 POSSESSIVE = {"'s", "’s", "'", "’"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 # Heads of "small groups of protesters", "a handful of senators": the collective includes the "of".
@@ -155,13 +161,23 @@ def _not_name(token: Token) -> bool:
     return word in HONORIFICS or word in TITLE_ABBREVIATIONS  # _honorific or _title_word
 
 
+def _written_title(token: Token) -> bool:
+    """A title written out ("Councillor"), which NER may take into the name after it."""
+    return token.pos_ == "PROPN" and token.text.casefold() in NAME_TITLES
+
+
+def _title_before_name(token: Token, end: int) -> bool:
+    following = token.doc[token.i + 1] if token.i + 1 < end else None
+    return _written_title(token) and following is not None and following.pos_ == "PROPN"
+
+
 def trim(span: Span) -> Span | None:
     """The span without a leading determiner, honorific or title and without a trailing possessive
     or punctuation: "the Kremlin’s" -> "Kremlin", "Mr. Obama" -> "Obama", and (lowercase words NER
     took into a name) "restaurateur Prokopiev" -> "Prokopiev"."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and _not_name(doc[start]):
+    while start < end and (_not_name(doc[start]) or _title_before_name(doc[start], end)):
         start += 1
     lead = start
     while lead < end:
@@ -575,12 +591,13 @@ def _title_before(span: Span) -> str | None:
     if (
         i < 0
         or doc[i].pos_ not in ("NOUN", "PROPN")
-        or (doc[i].ent_type_ == "PERSON" and not _title_word(doc[i]))
+        or (doc[i].ent_type_ == "PERSON" and not (_title_word(doc[i]) or _written_title(doc[i])))
     ):
         return None
     while i >= 0 and span.start - i <= 8:
         t = doc[i]
-        if (t.ent_type_ == "PERSON" and not _title_word(t)) or _is_possessive(t) or "\n" in t.whitespace_:
+        in_name = t.ent_type_ == "PERSON" and not (_title_word(t) or _written_title(t))
+        if in_name or _is_possessive(t) or "\n" in t.whitespace_:
             break
         if t.pos_ in ("NOUN", "PROPN", "ADJ") or (t.text == "-" and not t.whitespace_):
             i -= 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import saywho
 from saywho.entities import find_entities, first_names, metonyms, source_head
 from test_speakers import attribution, parsed, seed_attributions, seed_document
 
@@ -192,3 +193,13 @@ def test_a_name_the_tagger_took_for_a_noun_is_still_a_name(nlp):
     head = source_head(doc[4:5])
     assert (head.span.text, head.kind) == ("Trump", "name")
     assert source_head(doc[2:3]).kind == "description"  # a word no name ends with
+
+
+def test_a_nations_definite_institution_is_an_organisation() -> None:
+    [quote] = saywho.analyse("The Dutch coastguard said the ship had sunk.\n").to_dict()["quotes"]
+    assert (quote["speaker"]["name"], quote["speaker"]["kind"]) == ("Dutch coastguard", "organization")
+
+
+def test_a_nations_official_is_no_organisation() -> None:
+    [quote] = saywho.analyse("The Polish president said the border would stay open.\n").to_dict()["quotes"]
+    assert quote["speaker"]["kind"] != "organization"

@@ -548,10 +548,6 @@ def test_told_reporters_gives_the_addressee() -> None:
             "Polish border guard",
             "organization",
             id="described-organization",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="speaker name null, kind unknown ('the Belgian state news agency' is named)",
-            ),
         ),
     ],
 )

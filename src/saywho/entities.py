@@ -315,7 +315,18 @@ def _description_type(head: Token) -> str | None:
         return "ORG"
     if lemma in COLLECTIVE_WORDS or head.tag_ in ("NNS", "NNPS"):
         return "GROUP"
+    if _national_institution(head, lemma):
+        return "ORG"
     return None
+
+
+def _national_institution(head: Token, lemma: str) -> bool:
+    """ "the Polish border guard", "the Dutch coastguard": a definite singular thing of a nation or
+    place that is not a person's role is one of its institutions."""
+    lefts = list(head.lefts)
+    definite = any(t.lower_ == "the" for t in lefts)
+    national = any(t.ent_type_ in ("NORP", "GPE") for t in head.subtree if t.i < head.i)
+    return definite and national and head.tag_ == "NN" and lemma not in PERSON_ROLES
 
 
 def sentence_starts(doc: Doc) -> list[int]:

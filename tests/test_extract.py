@@ -488,14 +488,12 @@ def test_reported_speech_said_that_and_comma_said() -> None:
             "The talks collapsed on Friday night",
             "Greta Lund",
             id="first-word-of-article",
-            marks=pytest.mark.xfail(strict=True, reason="the content loses its first word, 'The'"),
         ),
         pytest.param(
             "Voters are tired of waiting, said Greta Lund, a pollster in Malmo.\n",
             "Voters are tired of waiting",
             "Greta Lund",
             id="first-word-of-article-inverted",
-            marks=pytest.mark.xfail(strict=True, reason="the content loses its subject, 'Voters'"),
         ),
     ],
 )

@@ -262,6 +262,21 @@ def _snap_to_clause(doc: Doc, content: Span, cue: Span, probs: numpy.ndarray, qu
     return max(candidates, key=lambda c: _clause_score(c, probs))
 
 
+def _with_subject(doc: Doc, content: Span, cue: Span) -> Span:
+    """A reported clause keeps its whole subject where the tagger cut it or took it for the speaker
+    ("Voters are tired of waiting, said Lund", "The talks collapsed, she said"): the cue has a
+    subject of its own."""
+    root = content.root
+    speaker = _subject_of(cue.root)
+    for child in root.lefts:
+        cut = child.left_edge.i < content.start <= child.right_edge.i + 1
+        if child.dep_ in ("nsubj", "nsubjpass") and cut:
+            if speaker is not None and child.left_edge.i <= speaker.i <= child.right_edge.i:
+                return content
+            return trim(doc[child.left_edge.i : content.end]) or content
+    return content
+
+
 def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) -> list[Attribution]:
     """Cues the tagger found with no content run: their governed clause, where the tagger leans
     towards it."""
@@ -370,6 +385,8 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
             out.append(a)
             continue
         content = _snap_to_clause(doc, content, cue, probs, quotes)
+        if cue.start not in ruled and not _overlaps_quote(content, quotes):
+            content = _with_subject(doc, content, cue)
         frag = (content.start_char, content.end_char)
         if cue.start in ruled:
             source, p_source, p_content = ruled[cue.start], RULE_CONFIDENCE, 1.0

@@ -2,7 +2,8 @@
 
 Straight ("), curly (“ ” « » „) and doubled-apostrophe ('' and ``) marks. A quote never runs past
 its paragraph: an unclosed mark ends at the paragraph's end (as a quote continued in the next
-paragraph does in news style), so one unbalanced mark cannot swallow the rest of the article.
+paragraph does in news style), or before a ", said X" the writer left inside it, so one unbalanced
+mark cannot swallow the rest of the article.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ OPEN, CLOSE, EITHER = "“«„", "”»", '"'
 _MARK = re.compile(r"``|''|[“”«»„\"]")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _EDGE = set(OPEN + CLOSE + EITHER) | {" ", "\t", "\n", "\r", "\xa0"}
+# Where a writer forgot the closing mark before the attribution: "“We were promised schools, said
+# one parent." An unclosed quote ends at such a comma rather than at its paragraph's end.
+_ATTRIBUTION = re.compile(r",\s+(?:[\w.'’-]+\s+){0,4}?(?:said|says|told|tells|added|adds|asked|wrote)\b")
+ATTRIBUTION_WORDS = 12  # words after the verb at most: a name and its description, not more speech
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, int, int]]:
@@ -36,9 +41,18 @@ def quoted_spans(text: str) -> list[tuple[int, int, int, int]]:
                 out.append((opened[0], opened[1], m.start(), m.end()))
                 opened = None
         if opened is not None:
-            end = _rstrip(text, opened[1], para.end())
+            end = _rstrip(text, opened[1], _unclosed_end(text, opened[1], para.end()))
             out.append((opened[0], opened[1], end, end))
     return [q for q in out if q[2] > q[1]]
+
+
+def _unclosed_end(text: str, start: int, para_end: int) -> int:
+    """Where an unclosed quote ends: before a closing ", said one parent, Amina Yusuf." (the
+    attribution the paragraph ends with), else at the paragraph's end."""
+    for m in _ATTRIBUTION.finditer(text, start, para_end):
+        if len(text[m.end() : para_end].split()) <= ATTRIBUTION_WORDS:
+            return m.start()
+    return para_end
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

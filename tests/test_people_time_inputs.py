@@ -180,7 +180,6 @@ def test_non_latin_names_in_an_english_article(non_latin: Analysis) -> None:
 
 
 @needs_extraction_model
-@pytest.mark.xfail(strict=True, reason="a non-Latin name after a title, or an Arabic one, is not named whole")
 @pytest.mark.parametrize(
     ("text", "name"),
     [
@@ -236,3 +235,13 @@ def test_an_article_that_is_one_long_sentence() -> None:
     assert one_sentence.quotes[0].time.value == "2022-05-16"
     # Bounded: no more work than the same words in ordinary sentences take.
     assert work <= 1.25 * usual_work, (work, usual_work, len(sentences.quotes))
+
+
+@needs_extraction_model
+def test_a_speaker_mention_leaves_the_time_after_it_to_the_quote() -> None:
+    text = "“We want peace,” said Saudi diplomat عبد الله الربيعة on Wednesday."
+    [quote] = analyse(text, published="2022-05-20").quotes
+    assert (
+        quote.speaker.mention is not None and quote.speaker.mention.text == "Saudi diplomat عبد الله الربيعة"
+    )
+    assert quote.time is not None and quote.time.text == "on Wednesday"

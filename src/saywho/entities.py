@@ -219,13 +219,23 @@ def _ent_at(token: Token) -> Span | None:
     return None
 
 
+def _foreign_word(token: Token) -> bool:
+    """A word in another script ("习近平", "عبد"): in English news, a name. The tagger, trained on
+    English, calls such words anything."""
+    return token.is_alpha and all(ord(c) > 0x24F for c in token.text)
+
+
+def _name_word(token: Token) -> bool:
+    return (token.pos_ == "PROPN" or _foreign_word(token)) and not token.ent_type_
+
+
 def _proper_run(token: Token) -> Span:
     """The run of proper nouns around `token` (a name spaCy's NER missed)."""
     doc = token.doc
     start, end = token.i, token.i + 1
-    while start > 0 and doc[start - 1].pos_ == "PROPN" and not doc[start - 1].ent_type_:
+    while start > 0 and _name_word(doc[start - 1]):
         start -= 1
-    while end < len(doc) and doc[end].pos_ == "PROPN" and not doc[end].ent_type_:
+    while end < len(doc) and _name_word(doc[end]):
         end += 1
     return doc[start:end]
 
@@ -245,7 +255,7 @@ def _name_in(token: Token, ends: Callable[[], set[str]]) -> Span | None:
         return trim(ent)
     if token.ent_type_ or _honorific(token):
         return None
-    if token.pos_ == "PROPN" or (token.is_title and token.text in ends()):
+    if token.pos_ == "PROPN" or _foreign_word(token) or (token.is_title and token.text in ends()):
         return trim(_proper_run(token))
     return None
 

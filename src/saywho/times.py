@@ -316,6 +316,20 @@ def governed_time(doc: Doc, quote: Quote) -> Span | None:
         found = [s for s in _times_of(doc, host) if not any(quoted(t) for t in s)]
         if found:
             return min(found, key=lambda s: abs(s.root.i - cue.root.i))
+    found = _right_after(doc, quote, cue)
+    return None if found is None or any(quoted(t) for t in found) else found
+
+
+def _right_after(doc: Doc, quote: Quote, cue: Span) -> Span | None:
+    """Where the parse lost the attachment (a name in another script confuses it): "on Monday"
+    written right after the cue or the speaker that follows it ("said X on Monday")."""
+    end = cue.end
+    mention = quote.speaker.mention if quote.speaker else None
+    if mention is not None and mention.start >= quote.cue.end:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        end = span.end if span is not None and span.start <= cue.end + 1 else end
+    if end + 1 < len(doc) and doc[end].lower_ in TIME_PREPOSITIONS and _temporal(doc[end + 1]):
+        return _expression(doc, doc[end], doc[end + 1])
     return None
 
 

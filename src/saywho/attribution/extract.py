@@ -187,6 +187,18 @@ def _whole_phrase(doc: Doc, run: Span, head) -> Span:
     return trim(doc[min(left, run.start) : max(right, run.end)]) or run
 
 
+def _without_time(source: Span) -> Span:
+    """A speaker mention without the time or the preposition it ran on into ("Saudi diplomat X on
+    Wednesday" -> "Saudi diplomat X"): the time is the quote's own."""
+    end = source.end
+    while end > source.start + 1:
+        last = source.doc[end - 1]
+        if not (last.ent_type_ in ("DATE", "TIME") or last.pos_ in ("ADP", "PUNCT")):
+            break
+        end -= 1
+    return source.doc[source.start : end]
+
+
 def _source_for(doc: Doc, cue: Span, sources: list[Span]) -> Span | None:
     sent = sentence(doc, cue.root.i)
     subject = _subject_of(cue.root)
@@ -396,6 +408,7 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
             subject = _subject_of(cue.root)
             if source is not None and subject is not None and source.start <= subject.i < source.end:
                 source = _whole_phrase(doc, source, subject)
+            source = _without_time(source) if source is not None else None
         a = Attribution(
             type=_type(doc, content, cue, quotes),
             fragments=[frag],

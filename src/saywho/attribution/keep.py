@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from saywho.attribution import Attribution
 from saywho.attribution import roles as R
+from saywho.attribution.layout import char_span
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "keep.json"
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
@@ -33,7 +34,7 @@ FIRST_WORDS = {"that", "to", "whether", "if", "what", "how", "why", "when", "who
 def _tokens(doc: Doc, fragments: list[tuple[int, int]]) -> list[int]:
     out: list[int] = []
     for s, e in fragments:
-        span = doc.char_span(s, e, alignment_mode="expand")
+        span = char_span(doc, s, e)
         if span is not None:
             out.extend(range(span.start, span.end))
     return out

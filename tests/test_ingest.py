@@ -146,6 +146,10 @@ def test_the_command_summarises_and_exits_zero(tmp_path: Path, capsys: pytest.Ca
     err = capsys.readouterr().err
     assert "articles: 2 added, 0 updated, 0 re-analysed, 0 unchanged (skipped); 4 quotes stored" in err
     assert "store: 2 articles, 4 quotes, 2 speakers" in err
+    assert "linking speakers and statements across the whole store" in err
+    assert main(["ingest", str(corpus), "--db", str(tmp_path / "s.db")]) == 0
+    again = capsys.readouterr().err  # nothing changed: nothing to link again
+    assert "2 unchanged (skipped)" in again and "linking" not in again
     assert main(["ingest", str(tmp_path / "missing"), "--db", str(tmp_path / "s.db")]) == 2
     assert "missing: no such file or directory" in capsys.readouterr().err
     assert main(["ingest", "--db", str(tmp_path / "s.db")]) == 2  # no input, no --reanalyse

@@ -256,6 +256,8 @@ def ingest(
             batch, last_commit = [], time.monotonic()
     run.store(batch)
     if run.summary.changed or derived.is_stale(conn):
+        # The serial end of a run, growing with the store: say what the finished bar waits for.
+        reporter.say("linking speakers and statements across the whole store")
         derived.refresh(conn)
     run.summary.totals = run.totals()
     return run.summary

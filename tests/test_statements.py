@@ -183,6 +183,19 @@ def test_a_shorter_quotation_or_a_paraphrase_is_no_misquote() -> None:
     assert statement.flags == []
 
 
+def test_curly_and_straight_apostrophes_are_no_misquote() -> None:
+    curly = _quote("a", "Our country’s representatives can’t figure out what is going on")
+    straight = _quote("b", "Our country's representatives can't figure out what is going on")
+    (statement,) = link_statements([curly, straight])
+    assert statement.flags == [] and statement.differences == []
+    changed = _quote("c", "Our country's leaders can't figure out what is going on")
+    (statement,) = link_statements([curly, changed])
+    assert statement.flags == ["wording_differs"]
+    assert statement.differences[0]["diff"] == (
+        "Our country’s [-representatives-] {+leaders+} can’t figure out what is going on"
+    )
+
+
 def test_quoted_fragments_leave_out_the_attribution_between_them() -> None:
     one = _quote(
         "a",

@@ -476,9 +476,17 @@ def _quoted_words(quote: QuoteRecord) -> list[str]:
     return [w for w in raw if w]
 
 
+def _compared(word: str) -> str:
+    """A word as quotations are compared: case and the typography of apostrophes aside."""
+    return word.lower().replace("’", "'").replace("‘", "'")
+
+
 def word_diff(a: Sequence[str], b: Sequence[str]) -> str:
-    """A word-level difference: 'We [-see-] {+are seeing+} a window' (case and punctuation ignored)."""
-    matcher = difflib.SequenceMatcher(None, [w.lower() for w in a], [w.lower() for w in b], autojunk=False)
+    """A word-level difference: 'We [-see-] {+are seeing+} a window' (case, punctuation and curly or
+    straight apostrophes ignored)."""
+    matcher = difflib.SequenceMatcher(
+        None, [_compared(w) for w in a], [_compared(w) for w in b], autojunk=False
+    )
     out = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -493,7 +501,9 @@ def word_diff(a: Sequence[str], b: Sequence[str]) -> str:
 
 def _misquotes(a: Sequence[str], b: Sequence[str]) -> bool:
     """True when two quotations differ inside: one quoting more of the speech at an end is no misquote."""
-    matcher = difflib.SequenceMatcher(None, [w.lower() for w in a], [w.lower() for w in b], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [_compared(w) for w in a], [_compared(w) for w in b], autojunk=False
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         at_edge = (i1 == 0 and j1 == 0) or (i2 == len(a) and j2 == len(b))
         if op != "equal" and not (op in ("insert", "delete") and at_edge):
@@ -510,7 +520,7 @@ def wording_differences(quotes: Sequence[QuoteRecord]) -> tuple[list[str], list[
     firsts: dict[tuple[str, ...], int] = {}
     for i, q in enumerate(quotes):
         if q.type == "direct":
-            firsts.setdefault(tuple(w.lower() for w in _quoted_words(q)), i)
+            firsts.setdefault(tuple(_compared(w) for w in _quoted_words(q)), i)
     differences = []
     for i, j in combinations(sorted(firsts.values()), 2):
         a, b = _quoted_words(quotes[i]), _quoted_words(quotes[j])

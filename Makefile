@@ -42,6 +42,7 @@ bench: $(STAMP)
 
 train: $(STAMP)
 	$(BIN)/python -m training.train
+	$(BIN)/python -m training.sources
 	$(BIN)/python -m training.keep
 	$(BIN)/python -m training.calibrate
 

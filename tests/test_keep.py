@@ -8,7 +8,7 @@ import numpy
 import pytest
 from training.keep import fit
 
-from saywho.attribution import keep
+from saywho.attribution import keep, roles, sources
 from saywho.attribution.extract import MIN_CONFIDENCE, candidates
 from saywho.nlp import load_pipeline
 
@@ -49,3 +49,26 @@ def test_fit_learns_a_sign_that_decides_the_label() -> None:
     x = numpy.column_stack([numpy.ones(400), signal, noise])
     w = fit(x, signal.astype(float))
     assert w[1] > 3 and abs(w[2]) < 1
+
+
+def test_the_source_model_names_the_subject_of_the_cue_over_a_nearer_name() -> None:
+    # "Obama" stands nearer the cue than the subject; the subject's phrase is the speaker.
+    doc = load_pipeline()("Senator Maria Lopez, who met Obama, said on Monday that the bill would pass.\n")
+    [a] = candidates(doc)
+    assert a.source is not None and "Maria Lopez" in a.source.text
+    cue = a.cue
+    subject = next(t for t in doc if t.text == "Lopez")
+    probs = roles.predict(doc)
+    found = sources.candidates(doc, cue, [doc[subject.i - 1 : subject.i + 1], doc[6:7]], subject)
+    assert [s.text for s in found][:2] == ["Maria Lopez", "Obama"]
+    signs = sources.signs(doc, probs, cue, found[0], subject)
+    assert signs["subject"] == 1.0 and signs["same_sentence"] == 1.0 and signs["after_cue"] == 0.0
+    chosen = sources.choose(doc, probs, cue, found[:2], subject)  # among these and the subject's phrase
+    assert chosen is not None and "Maria Lopez" in chosen.text
+
+
+def test_the_source_models_candidates_stay_near_the_cue() -> None:
+    doc = load_pipeline()("Ann Lee " + "and the others " * 30 + "said the plan failed.\n")
+    cue = next(doc[t.i : t.i + 1] for t in doc if t.text == "said")
+    far = doc[0:2]
+    assert sources.candidates(doc, cue, [far], None) == []

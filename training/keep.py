@@ -66,11 +66,9 @@ def fit(x: numpy.ndarray, y: numpy.ndarray, l2: float = L2, steps: int = 25) -> 
     return w
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--work", type=Path, default=HERE / "work")
-    args = ap.parse_args()
-    signs, labels = labelled(args.work)
+def write_model(signs: list[dict[str, float]], labels: list[int], path: Path, source: str) -> str:
+    """Fit the logistic model on the signs seen MIN_COUNT times or more and write it as JSON to
+    `path` (keep.read_model reads it); a line saying what was fitted."""
     counts = Counter(name for s in signs for name in s)
     names = sorted(n for n, c in counts.items() if c >= MIN_COUNT)
     column = {n: j + 1 for j, n in enumerate(names)}
@@ -87,15 +85,23 @@ def main() -> None:
     model = {
         "bias": round(float(w[0]), 5),
         "weights": {n: round(float(w[column[n]]), 5) for n in names},
-        "source": "PolNeAR train without its held-out tenth: training/keep.py",
+        "source": source,
         "candidates": len(labels),
         "positive": int(y.sum()),
         "training_accuracy": round(accuracy, 4),
     }
-    keep.MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    path = Path(keep.__file__).resolve().parent.parent / "models" / "keep.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{len(labels)} candidates, {int(y.sum())} right, {len(names)} signs; accuracy {accuracy:.3f}")
+    return f"{len(labels)} candidates, {int(y.sum())} right, {len(names)} signs; accuracy {accuracy:.3f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", type=Path, default=HERE / "work")
+    args = ap.parse_args()
+    signs, labels = labelled(args.work)
+    path = Path(keep.__file__).resolve().parent.parent / "models" / "keep.json"
+    print(write_model(signs, labels, path, "PolNeAR train without its held-out tenth: training/keep.py"))
 
 
 if __name__ == "__main__":

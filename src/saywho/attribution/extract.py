@@ -13,13 +13,13 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution, keep
 from saywho.attribution import roles as R
+from saywho.attribution import sources as S
 from saywho.attribution.calibration import confidence
 from saywho.attribution.cues import according_to, colon_lines
 from saywho.attribution.direct import quoted_spans, strip_marks
 from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim, whole_words
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
-NOMINAL = {"PROPN", "NOUN", "PRON", "NUM"}  # a source names someone: "the" or "unilaterally" alone does not
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
 MIN_QUOTE_TOKENS = 6  # a shorter quotation with no cue tagged near it is a scare quote or a title
 MIN_WORDS = 3  # shorter unquoted runs are tagger noise more often than reported speech
@@ -199,14 +199,17 @@ def _without_time(source: Span) -> Span:
     return source.doc[source.start : end]
 
 
-def _source_for(doc: Doc, cue: Span, sources: list[Span]) -> Span | None:
-    sent = sentence(doc, cue.root.i)
+def _source_for(doc: Doc, cue: Span, sources: list[Span], probs: numpy.ndarray) -> Span | None:
     subject = _subject_of(cue.root)
+    chosen = S.choose(doc, probs, cue, sources, subject)
+    if chosen is not None:
+        return chosen
+    sent = sentence(doc, cue.root.i)
     candidates = [
         s
         for s in sources
         if (sentence(doc, s.start) == sent or abs(s.start - cue.start) < 8)
-        and any(t.pos_ in NOMINAL for t in s)
+        and any(t.pos_ in S.NOMINAL for t in s)
     ]
     if subject is not None:
         for s in candidates:
@@ -306,7 +309,7 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
                 break
             if any(s < clause.end_char and clause.start_char < e for s, e in taken):
                 break
-            source = _source_for(doc, cue, sources)
+            source = _source_for(doc, cue, sources, probs)
             a = Attribution(
                 type=_type(doc, clause, cue, quotes),
                 fragments=[(clause.start_char, clause.end_char)],
@@ -403,7 +406,7 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
         if cue.start in ruled:
             source, p_source, p_content = ruled[cue.start], RULE_CONFIDENCE, 1.0
         else:
-            source = _source_for(doc, cue, sources)
+            source = _source_for(doc, cue, sources, probs)
             p_source = float(probs[source.start : source.end, SOURCE].mean()) if source is not None else 0.3
             subject = _subject_of(cue.root)
             if source is not None and subject is not None and source.start <= subject.i < source.end:

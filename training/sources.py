@@ -1,0 +1,65 @@
+"""Train the source model (saywho/attribution/sources.py) on PolNeAR train: which of the candidate
+mentions near a cue names its speaker.
+
+Usage: python -m training.sources [--work DIR]     (part of `make train`, before training.keep)
+For each candidate attribution of the prepared training articles (the held-out tenth left out) that
+matches a gold quote with a speaker mention, every candidate mention of its cue is labelled by
+whether it overlaps the gold mention by half (as `saywho eval` counts a speaker right); cues whose
+candidates hold no right one teach nothing and are left out. Writes src/saywho/models/sources.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from spacy.tokens import DocBin
+
+from saywho.attribution import keep, sources
+from saywho.attribution import roles as R
+from saywho.attribution.direct import quoted_spans
+from saywho.attribution.extract import SOURCE, _runs, _subject_of, candidates
+from saywho.evaluation import gold_fragments, half_overlap, match_spans, trimmed_spans
+from saywho.nlp import load_pipeline
+from training.keep import write_model
+from training.train import HERE, HOLDOUT_EVERY
+
+
+def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
+    """Each candidate mention's signs, and 1 where it is the gold speaker mention."""
+    nlp = load_pipeline()
+    sources.MODEL_PATH = Path("/nonexistent")  # the assembly's own choice; the model is what we make
+    keep.MODEL_PATH = Path("/nonexistent")
+    signs, labels = [], []
+    for i, doc in enumerate(DocBin().from_disk(work / "train.spacy").get_docs(nlp.vocab)):
+        if not i % HOLDOUT_EVERY:
+            continue
+        gold = [q for q in json.loads(doc.user_data["gold"]) if q.get("speaker_start") is not None]
+        found = [a for a in candidates(doc) if a.cue is not None and not a.evidence.get("origin=rule")]
+        probs = R.predict(doc, R.quote_state(doc, quoted_spans(doc.text)))
+        runs = _runs(doc, probs.argmax(axis=1), SOURCE)
+        golds = [gold_fragments(q, doc.text) for q in gold]
+        pairs = match_spans(golds, [trimmed_spans(doc.text, a.fragments) for a in found])
+        for g, p in pairs.items():
+            cue, mention = found[p].cue, [(gold[g]["speaker_start"], gold[g]["speaker_end"])]
+            subject = _subject_of(cue.root)
+            spans = sources.candidates(doc, cue, runs, subject)
+            right = [half_overlap([(s.start_char, s.end_char)], mention) for s in spans]
+            if any(right):
+                signs += [sources.signs(doc, probs, cue, s, subject) for s in spans]
+                labels += [int(r) for r in right]
+    return signs, labels
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", type=Path, default=HERE / "work")
+    args = ap.parse_args()
+    signs, labels = labelled(args.work)
+    path = Path(sources.__file__).resolve().parent.parent / "models" / "sources.json"
+    print(write_model(signs, labels, path, "PolNeAR train without its held-out tenth: training/sources.py"))
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy
@@ -32,7 +33,6 @@ L2 = 1.0
 def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
     """Each training candidate's signs, and 1 where it matches a gold quote."""
     nlp = load_pipeline()
-    keep.MODEL_PATH = Path("/nonexistent")  # candidates only; the model is what we make
     signs, labels = [], []
     for i, doc in enumerate(DocBin().from_disk(work / "train.spacy").get_docs(nlp.vocab)):
         if not i % HOLDOUT_EVERY:
@@ -95,13 +95,19 @@ def write_model(signs: list[dict[str, float]], labels: list[int], path: Path, so
     return f"{len(labels)} candidates, {int(y.sum())} right, {len(names)} signs; accuracy {accuracy:.3f}"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main_for(
+    doc: str, labelled: Callable[[Path], tuple[list[dict[str, float]], list[int]]], path: Path, script: str
+) -> None:
+    """The command line of training/keep.py and training/sources.py: label, fit, write to `path`."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--work", type=Path, default=HERE / "work")
     args = ap.parse_args()
     signs, labels = labelled(args.work)
-    path = Path(keep.__file__).resolve().parent.parent / "models" / "keep.json"
-    print(write_model(signs, labels, path, "PolNeAR train without its held-out tenth: training/keep.py"))
+    print(write_model(signs, labels, path, f"PolNeAR train without its held-out tenth: {script}"))
+
+
+def main() -> None:
+    main_for(__doc__, labelled, keep.MODEL_PATH, "training/keep.py")
 
 
 if __name__ == "__main__":

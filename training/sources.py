@@ -10,27 +10,25 @@ candidates hold no right one teach nothing and are left out. Writes src/saywho/m
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 from spacy.tokens import DocBin
 
-from saywho.attribution import keep, sources
 from saywho.attribution import roles as R
+from saywho.attribution import sources
 from saywho.attribution.direct import quoted_spans
 from saywho.attribution.extract import SOURCE, _runs, _subject_of, candidates
 from saywho.evaluation import gold_fragments, half_overlap, match_spans, trimmed_spans
 from saywho.nlp import load_pipeline
-from training.keep import write_model
-from training.train import HERE, HOLDOUT_EVERY
+from training.keep import main_for
+from training.train import HOLDOUT_EVERY
 
 
 def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
     """Each candidate mention's signs, and 1 where it is the gold speaker mention."""
     nlp = load_pipeline()
     sources.MODEL_PATH = Path("/nonexistent")  # the assembly's own choice; the model is what we make
-    keep.MODEL_PATH = Path("/nonexistent")
     signs, labels = [], []
     for i, doc in enumerate(DocBin().from_disk(work / "train.spacy").get_docs(nlp.vocab)):
         if not i % HOLDOUT_EVERY:
@@ -53,12 +51,7 @@ def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--work", type=Path, default=HERE / "work")
-    args = ap.parse_args()
-    signs, labels = labelled(args.work)
-    path = Path(sources.__file__).resolve().parent.parent / "models" / "sources.json"
-    print(write_model(signs, labels, path, "PolNeAR train without its held-out tenth: training/sources.py"))
+    main_for(__doc__, labelled, sources.MODEL_PATH, "training/sources.py")
 
 
 if __name__ == "__main__":

@@ -85,18 +85,14 @@ def evidence(doc: Doc, probs: numpy.ndarray, a: Attribution, speech_lemmas: set[
     return out
 
 
+@lru_cache(maxsize=4)
 def read_model(path: Path) -> tuple[float, dict[str, float]] | None:
     """A logistic model written by training/keep.py or training/sources.py: (bias, weights by sign),
-    or None where the package carries none."""
+    or None where the package carries none. Read once per path."""
     if not path.exists():
         return None
     model = json.loads(path.read_text(encoding="utf-8"))
     return float(model["bias"]), {k: float(v) for k, v in model["weights"].items()}
-
-
-@lru_cache(maxsize=1)
-def _model(path: Path) -> tuple[float, dict[str, float]] | None:
-    return read_model(path)
 
 
 def probability(signs: Mapping[str, float], weights: tuple[float, Mapping[str, float]]) -> float:
@@ -109,4 +105,4 @@ def probability(signs: Mapping[str, float], weights: tuple[float, Mapping[str, f
 
 def load_model() -> tuple[float, dict[str, float]] | None:
     """The shipped model (bias, weights by sign), or None: then the assembly's own score is used."""
-    return _model(MODEL_PATH)
+    return read_model(MODEL_PATH)

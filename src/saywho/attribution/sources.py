@@ -10,7 +10,6 @@ together better than a fixed order of preference.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -70,14 +69,9 @@ def signs(doc: Doc, probs: numpy.ndarray, cue: Span, span: Span, subject: Token 
     return out
 
 
-@lru_cache(maxsize=1)
-def _model(path: Path) -> tuple[float, dict[str, float]] | None:
-    return keep.read_model(path)
-
-
 def choose(doc: Doc, probs: numpy.ndarray, cue: Span, runs: list[Span], subject: Token | None) -> Span | None:
     """The candidate the model ranks first, or None without candidates or without the model."""
-    model = _model(MODEL_PATH)
+    model = keep.read_model(MODEL_PATH)
     found = candidates(doc, cue, runs, subject)
     if model is None or not found:
         return None

@@ -18,13 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy
-from spacy.tokens import DocBin
 
 from saywho.attribution import keep
 from saywho.attribution.extract import candidates
 from saywho.evaluation import gold_fragments, match_spans, trimmed_spans
 from saywho.nlp import load_pipeline
-from training.train import HERE, HOLDOUT_EVERY
+from training.train import HERE, out_of_fold
 
 MIN_COUNT = 10
 L2 = 1.0
@@ -34,11 +33,9 @@ def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
     """Each training candidate's signs, and 1 where it matches a gold quote."""
     nlp = load_pipeline()
     signs, labels = [], []
-    for i, doc in enumerate(DocBin().from_disk(work / "train.spacy").get_docs(nlp.vocab)):
-        if not i % HOLDOUT_EVERY:
-            continue
+    for doc, tagger in out_of_fold(work, nlp.vocab):
         gold = json.loads(doc.user_data["gold"])
-        found = candidates(doc)
+        found = candidates(doc, tagger)
         golds = [g for g in (gold_fragments(q, doc.text) for q in gold) if g]
         preds = [trimmed_spans(doc.text, a.fragments) for a in found]
         matched = set(match_spans(golds, preds).values())

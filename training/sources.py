@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from spacy.tokens import DocBin
-
 from saywho.attribution import roles as R
 from saywho.attribution import sources
 from saywho.attribution.direct import quoted_spans
@@ -22,7 +20,7 @@ from saywho.attribution.extract import SOURCE, _runs, _subject_of, candidates
 from saywho.evaluation import gold_fragments, half_overlap, match_spans, trimmed_spans
 from saywho.nlp import load_pipeline
 from training.keep import main_for
-from training.train import HOLDOUT_EVERY
+from training.train import out_of_fold
 
 
 def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
@@ -30,12 +28,11 @@ def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
     nlp = load_pipeline()
     sources.MODEL_PATH = Path("/nonexistent")  # the assembly's own choice; the model is what we make
     signs, labels = [], []
-    for i, doc in enumerate(DocBin().from_disk(work / "train.spacy").get_docs(nlp.vocab)):
-        if not i % HOLDOUT_EVERY:
-            continue
+    for doc, tagger in out_of_fold(work, nlp.vocab):
         gold = [q for q in json.loads(doc.user_data["gold"]) if q.get("speaker_start") is not None]
-        found = [a for a in candidates(doc) if a.cue is not None and not a.evidence.get("origin=rule")]
-        probs = R.predict(doc, R.quote_state(doc, quoted_spans(doc.text)))
+        found = candidates(doc, tagger)
+        found = [a for a in found if a.cue is not None and not a.evidence.get("origin=rule")]
+        probs = R.predict(doc, R.quote_state(doc, quoted_spans(doc.text)), tagger)
         runs = _runs(doc, probs.argmax(axis=1), SOURCE)
         golds = [gold_fragments(q, doc.text) for q in gold]
         pairs = match_spans(golds, [trimmed_spans(doc.text, a.fragments) for a in found])

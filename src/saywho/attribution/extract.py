@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
+from thinc.api import Model
 
 from saywho.attribution import Attribution, keep
 from saywho.attribution import roles as R
@@ -35,10 +36,11 @@ MIN_CONFIDENCE = 0.4
 ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagger found no run
 
 
-def candidates(doc: Doc) -> list[Attribution]:
-    """Every attribution the assembly proposes, with the signs keep.py weighs."""
+def candidates(doc: Doc, tagger: Model | None = None) -> list[Attribution]:
+    """Every attribution the assembly proposes, with the signs keep.py weighs (`tagger` replaces
+    the shipped role tagger)."""
     quotes = quoted_spans(doc.text)
-    probs = R.predict(doc, R.quote_state(doc, quotes))
+    probs = R.predict(doc, R.quote_state(doc, quotes), tagger)
     if probs is None:
         return []
     labels = probs.argmax(axis=1)

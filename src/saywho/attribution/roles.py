@@ -21,6 +21,7 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "roles.bin"
 # Sized to cost a fraction of the parse it reads: narrow per-feature vectors, two maxout pieces.
 WIDTH, DEPTH, ROWS, FEATURE_WIDTH, PIECES = 64, 4, 5000, 32, 2
 N_FEATURES = 11
+WINDOW = 2  # words either side each layer sees: eight in all through four layers
 _MIX = numpy.uint64(0x9E3779B97F4A7C15)
 
 
@@ -83,24 +84,29 @@ def build_model() -> Model:
         with_array(
             chain(embed, Maxout(WIDTH, FEATURE_WIDTH * N_FEATURES, nP=PIECES, dropout=0.2, normalize=True))
         ),
-        MaxoutWindowEncoder(width=WIDTH, window_size=1, maxout_pieces=PIECES, depth=DEPTH),
+        MaxoutWindowEncoder(width=WIDTH, window_size=WINDOW, maxout_pieces=PIECES, depth=DEPTH),
         with_array(Softmax(len(ROLES), WIDTH)),
     )
+
+
+def read_model(path: Path) -> Model:
+    model = build_model()
+    model.initialize(X=[numpy.zeros((1, N_FEATURES), dtype=numpy.uint64)])
+    return model.from_bytes(path.read_bytes())
 
 
 @lru_cache(maxsize=1)
 def load_model() -> Model | None:
     """The shipped model, or None when the package carries none (rules only)."""
-    if not MODEL_PATH.exists():
-        return None
-    model = build_model()
-    model.initialize(X=[numpy.zeros((1, N_FEATURES), dtype=numpy.uint64)])
-    return model.from_bytes(MODEL_PATH.read_bytes())
+    return read_model(MODEL_PATH) if MODEL_PATH.exists() else None
 
 
-def predict(doc: Doc, quoted: numpy.ndarray | None = None) -> numpy.ndarray | None:
-    """Role probabilities, one row per token (columns as ROLES), or None without a model."""
-    model = load_model()
+def predict(
+    doc: Doc, quoted: numpy.ndarray | None = None, model: Model | None = None
+) -> numpy.ndarray | None:
+    """Role probabilities, one row per token (columns as ROLES), or None without a model. `model`
+    replaces the shipped one (training gives each article a tagger that did not learn from it)."""
+    model = model or load_model()
     if model is None or len(doc) == 0:
         return None
     return model.predict([features(doc, quoted)])[0]

@@ -515,6 +515,23 @@ def test_told_reporters_gives_the_addressee() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Senator Maria Lund is said to have urged the governor to call a special session.\n",
+        "Governor Tom Reyes appeared to suggest that the election had been stolen.\n",
+    ],
+)
+def test_a_raised_subject_is_not_the_speaker(text: str) -> None:
+    """ "X is said to ...", "X seemed to imply ...": someone unnamed reports it, not X."""
+    [quote] = run(text)["quotes"]
+    assert quote["speaker"]["name"] is None and quote["speaker"]["mention"] is None
+    assert "unattributed" in quote["flags"]
+    plain = text.replace(" is said to have urged", " urged").replace(" appeared to suggest", " suggested")
+    [quote] = run(plain)["quotes"]
+    assert quote["speaker"]["name"] in ("Maria Lund", "Tom Reyes")
+
+
+@pytest.mark.parametrize(
     ("text", "content", "name", "kind"),
     [
         pytest.param(

@@ -33,6 +33,7 @@ RULE_CONFIDENCE = 0.8  # "according to X" and "Name: ..." lines, which the tagge
 # Below this probability (keep.py's model) a candidate is left out: chosen on the held-out tenth of
 # PolNeAR train, where F1 is flat from 0.3 to 0.5 (BENCHMARKS.md).
 MIN_CONFIDENCE = 0.4
+RAISING_LEMMAS = {"seem", "appear"}
 ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagger found no run
 
 
@@ -83,8 +84,19 @@ def extract(doc: Doc) -> list[Attribution]:
             a.score = keep.probability(a.evidence, model)
         if a.score >= MIN_CONFIDENCE:
             a.score = confidence(a.score)
+            if a.cue is not None and _raised(a.cue.root):
+                a.source = None
             kept.append(a)
     return kept
+
+
+def _raised(verb: Token) -> bool:
+    """ "Advisers are said to be urging ...", "Trump seemed to imply ...": the subject is what the
+    report is about, not who made it; the speaker is unnamed."""
+    children = list(verb.children)
+    return any(c.dep_ == "xcomp" for c in children) and (
+        verb.lemma_ in RAISING_LEMMAS or any(c.dep_ == "auxpass" for c in children)
+    )
 
 
 def _runs(doc: Doc, labels: numpy.ndarray, role: int) -> list[Span]:

@@ -420,6 +420,26 @@ def test_quote_continued_in_the_next_paragraph_is_its_own_quote() -> None:
     assert len(result["quotes"]) == 2
 
 
+@pytest.mark.parametrize(
+    ("intro", "cue", "name"),
+    [
+        ("Senator Maria Lund spoke to farmers in Ames on Saturday. She said:", "said", "Maria Lund"),
+        ("The mayor, Tom Reyes, released a statement on Sunday evening:", "released", "Tom Reyes"),
+    ],
+)
+def test_quotation_after_a_paragraph_ending_in_a_colon_is_the_colons_speakers(
+    intro: str, cue: str, name: str
+) -> None:
+    text = f"{intro}\n\n“Our thoughts are with the families of the victims tonight, and with the officers.”\n"
+    [quote] = run(text)["quotes"]
+    assert words(text, quote) == [
+        "Our thoughts are with the families of the victims tonight, and with the officers"
+    ]
+    assert quote["cue"]["text"] == cue
+    assert quote["speaker"]["name"] == name
+    assert "unattributed" not in quote["flags"]
+
+
 def test_news_style_open_quote_continued_after_a_paragraph_break() -> None:
     # The first paragraph's quote has no closing mark: news style for "the quote goes on".
     text = (

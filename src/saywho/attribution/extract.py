@@ -17,7 +17,7 @@ from saywho.attribution import roles as R
 from saywho.attribution import sources as S
 from saywho.attribution.calibration import confidence
 from saywho.attribution.cues import according_to, colon_lines
-from saywho.attribution.direct import quoted_spans, strip_marks
+from saywho.attribution.direct import EDGE, quoted_spans, strip_marks
 from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim, whole_words
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
@@ -176,6 +176,21 @@ def _nearest_cue(doc: Doc, content: Span, cues: list[Span]) -> Span | None:
         if best_key is None or key < best_key:
             best, best_key = cue, key
     return best
+
+
+def _colon_cue(doc: Doc, content: Span, cues: list[Span], used: dict[int, Attribution]) -> Span | None:
+    """The cue of a paragraph ending "Cruz continued:" or "he declared:", for the quotation that
+    opens the next paragraph (a cue not already reporting something else)."""
+    before = doc.text[: content.start_char]
+    head = before.rstrip("".join(EDGE)).rstrip("`'")
+    if not head.endswith(":") or "\n" not in before[len(head) :]:
+        return None
+    colon = doc.char_span(len(head) - 1, len(head))
+    if colon is None:
+        return None
+    sent = sentence(doc, colon.start)
+    found = [c for c in cues if c.end <= colon.start and sentence(doc, c.start) == sent]
+    return found[-1] if found and found[-1].start not in used else None
 
 
 def _subject_of(cue: Token) -> Token | None:
@@ -389,7 +404,7 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
     for content in contents:
         if not _keep(doc, content, probs, quotes):
             continue
-        cue = _nearest_cue(doc, content, cues)
+        cue = _nearest_cue(doc, content, cues) or _colon_cue(doc, content, cues, by_cue)
         near = cue is not None and (cue.end == content.start or content.end == cue.start)
         if cue is not None and not (near or same_sentence(cue, content) or _overlaps_quote(content, quotes)):
             cue = None

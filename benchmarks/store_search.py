@@ -84,12 +84,18 @@ def percentiles(times: list[float]) -> dict[str, float]:
     }
 
 
-def measure(db: Path, count: int, seed: int) -> dict:
-    conn = connect(db, create=False)
+def queries(conn, count: int, seed: int) -> tuple[int, list[str], str, list[str]]:
+    """The store's number of quotes, `count` text queries with the commonest word among them, and
+    `count` speaker queries, drawn with `seed` (this benchmark and web_search.py ask the same)."""
     rng = random.Random(seed)
     quotes = conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
     texts, commonest = text_queries(conn, count, rng)
-    speakers = speaker_queries(conn, count, rng)
+    return quotes, texts, commonest, speaker_queries(conn, count, rng)
+
+
+def measure(db: Path, count: int, seed: int) -> dict:
+    conn = connect(db, create=False)
+    quotes, texts, commonest, speakers = queries(conn, count, seed)
     for query in texts[:WARM_UP]:  # the first touches of a cold file say more about the disk
         search_quotes(conn, query)
     results: dict = {"db": str(db), "quotes": quotes, "queries_each": count}

@@ -12,7 +12,6 @@ the speaker is quoted. The front page (newest quotes, no filter) is timed too. T
 
 from __future__ import annotations
 
-import random
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 
 import httpx
-from store_search import WARM_UP, percentiles, run, speaker_queries, text_queries
+from store_search import WARM_UP, percentiles, queries, run
 
 from saywho.store import connect
 
@@ -67,10 +66,7 @@ def timed_pages(client: httpx.Client, params: list[dict[str, str]]) -> list[floa
 
 def measure(db: Path, count: int, seed: int) -> dict:
     conn = connect(db, create=False)
-    rng = random.Random(seed)
-    quotes = conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
-    texts, _ = text_queries(conn, count, rng)
-    speakers = speaker_queries(conn, count, rng)
+    quotes, texts, _, speakers = queries(conn, count, seed)
     conn.close()
     port = free_port()
     server = start_server(db, port)

@@ -9,7 +9,7 @@ import pytest
 from training.keep import fit
 
 from saywho.attribution import keep, roles, sources
-from saywho.attribution.extract import MIN_CONFIDENCE, candidates
+from saywho.attribution.extract import MIN_CONFIDENCE, NOT_SPEECH_FLOOR, candidates, extract
 from saywho.nlp import load_pipeline
 
 
@@ -72,3 +72,21 @@ def test_the_source_models_candidates_stay_near_the_cue() -> None:
     cue = next(doc[t.i : t.i + 1] for t in doc if t.text == "said")
     far = doc[0:2]
     assert sources.candidates(doc, cue, [far], None) == []
+
+
+@pytest.mark.parametrize(("probability", "kept"), [(0.75, ["said"]), (0.85, ["backed", "said"])])
+def test_a_phrase_after_a_verb_not_of_saying_needs_the_higher_floor(
+    monkeypatch: pytest.MonkeyPatch, probability: float, kept: list[str]
+) -> None:
+    """PolNeAR's stances ("backed the bill") count only where the keep model is sure of them; a
+    reported clause needs the ordinary floor."""
+    assert MIN_CONFIDENCE < 0.75 < NOT_SPEECH_FLOOR < 0.85
+    monkeypatch.setattr(keep, "probability", lambda signs, model: probability)
+    nlp = load_pipeline()
+    found = []
+    for text in (
+        "Senator Maria Lund backed the new farm bill on Tuesday.\n",
+        "Senator Maria Lund said the bill was good.\n",
+    ):
+        found += [a.cue.root.text for a in extract(nlp(text)) if a.cue is not None]
+    assert found == kept

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from spacy.tokens import Doc
 
 import saywho
 from saywho import analyse_documents
 from saywho.attribution.direct import quoted_spans
+from saywho.attribution.extract import _whole_phrase
 from saywho.attribution.layout import whole_words
 from saywho.evaluation import gold_fragments, half_overlap, predicted_fragments, score_document, trim
 from saywho.nlp import load_pipeline
@@ -838,3 +840,27 @@ def test_an_unclosed_quote_runs_on_past_a_said_inside_its_speech() -> None:
     )
     [(_, start, end, _)] = quoted_spans(text)
     assert text[start:end] == text[1:].rstrip()
+
+
+def test_a_speakers_phrase_stays_in_its_paragraph() -> None:
+    """The parse may hang the closing mark of the paragraph before on the name; the mention is the
+    name's phrase in its own paragraph."""
+    words = ["fine", ".", "”", "\n\n", "Trump", ",", "who", "spoke", ",", "said", "so", "."]
+    spaces = [False, False, False, False, False, True, True, False, True, True, False, False]
+    heads = [0, 0, 4, 4, 9, 4, 7, 4, 4, 9, 9, 9]
+    deps = [
+        "ROOT",
+        "punct",
+        "punct",
+        "dep",
+        "nsubj",
+        "punct",
+        "nsubj",
+        "relcl",
+        "punct",
+        "ROOT",
+        "advmod",
+        "punct",
+    ]
+    doc = Doc(load_pipeline().vocab, words=words, spaces=spaces, heads=heads, deps=deps)
+    assert _whole_phrase(doc, doc[4:5], doc[4]).text == "Trump, who spoke"

@@ -214,6 +214,11 @@ def _whole_phrase(doc: Doc, run: Span, head) -> Span:
     """The subject's whole phrase where the tagger stopped inside it ("Belarus's resistance, broken
     and" -> "..., broken and weak by the 2020 crackdown"), unless that phrase is long."""
     left, right = head.left_edge.i, head.right_edge.i + 1
+    # Within the head's own paragraph, without a mark the parse hung on it ("”\n\nTrump, who ...").
+    breaks = [t.i for t in doc[left : head.i] if "\n" in t.text_with_ws]
+    left = breaks[-1] + 1 if breaks else left
+    while left < head.i and doc[left].is_quote:
+        left += 1
     if right - left > MAX_SOURCE_TOKENS or (left >= run.start and right <= run.end):
         return run
     return trim(doc[min(left, run.start) : max(right, run.end)]) or run

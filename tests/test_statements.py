@@ -80,6 +80,22 @@ def test_different_statements_of_one_person_stay_apart() -> None:
     assert sorted(sorted(q.quote for q in s.quotes) for s in statements) == [["q1", "q1"], ["q2", "q2"]]
 
 
+def test_a_chain_of_paraphrases_is_not_one_statement() -> None:
+    """Each report is near the next, the first and the last share nothing: two statements at most,
+    never all three."""
+    deport = (
+        "to deport the undocumented immigrants living in the country, all eleven million of them, "
+        "with a new deportation force"
+    )
+    both = (
+        "to deport the undocumented immigrants living in the country and build a great wall along the border"
+    )
+    wall = "to build a great wall along the border and make Mexico pay for that wall"
+    a, b, c = (_quote(x, text, kind="indirect") for x, text in zip("abc", (deport, both, wall), strict=True))
+    assert _linked(a, b) == [{"a", "b"}] and _linked(b, c) == [{"b", "c"}] and _linked(a, c) == []
+    assert _linked(a, b, c) == [{"a", "b"}]
+
+
 def test_figures_and_negation_keep_statements_apart() -> None:
     a = _quote("a", "Clinton leads Trump by 46 percent to 40 percent among likely voters", kind="indirect")
     b = _quote("b", "Clinton leads Trump by 46 percent to 42 percent among likely voters", kind="indirect")

@@ -27,7 +27,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -357,7 +357,10 @@ def _comparable_pairs(speakers: Sequence[QuoteRecord], members: list[int]) -> It
 
 
 def _candidates(
-    quotes: Sequence[QuoteRecord], classes: list[list[int]], wordings: list[_Wording]
+    quotes: Sequence[QuoteRecord],
+    classes: list[list[int]],
+    wordings: list[_Wording],
+    weights: Mapping[str, float],
 ) -> list[tuple[float, int, int]]:
     """Scored pairs of classes (see `_classes`; a class with itself for its copies) whose quotes may
     be one statement: one person, or one side of uncertain attribution.
@@ -377,7 +380,6 @@ def _candidates(
         if len(members) <= common:
             shared.update(_comparable_pairs(first, members))
     shared.update({(c, c): 2 for c, members in enumerate(classes) if len(members) > 1})
-    weights = term_weights(wordings)  # copies of a quote do not make its words look common
     scored = []
     for (c, d), count in shared.items():
         a, b = first[c], first[d]
@@ -404,10 +406,19 @@ def _member_pairs(
                     yield (i, j) if i < j else (j, i)
 
 
-def _groups(quotes: Sequence[QuoteRecord], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+def _groups(
+    quotes: Sequence[QuoteRecord],
+    pairs: Iterable[tuple[int, int]],
+    close: Callable[[int, int], bool],
+    size: Callable[[int], int],
+) -> list[list[int]]:
     """Union the pairs, best first, never putting two quotes of one article, or two people named
-    as the speaker, in one statement."""
+    as the speaker, in one statement. Each group has a centre, its fullest wording (`size`), and
+    two groups join only where their centres are `close` too: excerpts of one long quote join it,
+    but a chain of paraphrases, each near the next ("ban Muslims" ... "build a wall" ... "deport
+    11 million"), does not become one statement."""
     root = list(range(len(quotes)))
+    centre = list(range(len(quotes)))
     members: dict[int, list[int]] = {}
     articles: dict[int, set[str]] = {}
     named: dict[int, set[Hashable]] = {}
@@ -430,7 +441,10 @@ def _groups(quotes: Sequence[QuoteRecord], pairs: Iterable[tuple[int, int]]) -> 
         (_, articles_a, named_a), (_, articles_b, named_b) = group(a), group(b)
         if articles_a & articles_b or len(named_a | named_b) > 1:
             continue
+        if {centre[a], centre[b]} != {i, j} and not close(centre[a], centre[b]):
+            continue
         a, b = min(a, b), max(a, b)
+        centre[a] = max(centre[a], centre[b], key=lambda k: (size(k), -k))
         root[b] = a
         members[a] += members.pop(b)
         articles[a] |= articles.pop(b)
@@ -455,9 +469,19 @@ def link_statements(quotes: Sequence[QuoteRecord]) -> list[Statement]:
     ordered = [quotes[i] for i in order]
     classes = _classes(ordered)
     wordings = [_wording(wording_of(ordered[c[0]])) for c in classes]
-    pairs = _member_pairs(classes, _candidates(ordered, classes, wordings))
+    weights = term_weights(wordings)  # copies of a quote do not make its words look common
+    class_of = [0] * len(ordered)
+    for c, members in enumerate(classes):
+        for i in members:
+            class_of[i] = c
+
+    def close(i: int, j: int) -> bool:
+        c, d = class_of[i], class_of[j]
+        return c == d or _agree_enough(ordered[i], ordered[j], agreement(wordings[c], wordings[d], weights))
+
+    pairs = _member_pairs(classes, _candidates(ordered, classes, wordings, weights))
     statements = []
-    for group in _groups(ordered, pairs):
+    for group in _groups(ordered, pairs, close, lambda i: len(wordings[class_of[i]].terms)):
         members = [ordered[i] for i in group]
         person = _speaker(members)
         flags, differences = wording_differences(members)

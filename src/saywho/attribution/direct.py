@@ -14,7 +14,7 @@ OPEN, CLOSE, EITHER = "“«„", "”»", '"'
 # '' and `` are two-character marks; a lone ' is an apostrophe far more often than a quote.
 _MARK = re.compile(r"``|''|[“”«»„\"]")
 _PARAGRAPH = re.compile(r"[^\n]+")
-EDGE = set(OPEN + CLOSE + EITHER) | {" ", "\t", "\n", "\r", "\xa0"}
+_EDGE = set(OPEN + CLOSE + EITHER) | {" ", "\t", "\n", "\r", "\xa0"}
 # Where a writer forgot the closing mark before the attribution: "“We were promised schools, said
 # one parent." An unclosed quote ends at such a comma rather than at its paragraph's end.
 _ATTRIBUTION = re.compile(r",\s+(?:[\w.'’-]+\s+){0,4}?(?:said|says|told|tells|added|adds|asked|wrote)\b")
@@ -64,8 +64,8 @@ def _rstrip(text: str, start: int, end: int) -> int:
 def strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
     """A span without the quotation marks (and spaces) at its edges: the contract's content is
     the quoted words."""
-    while start < end and (text[start] in EDGE or text.startswith(("``", "''"), start)):
+    while start < end and (text[start] in _EDGE or text.startswith(("``", "''"), start)):
         start += 2 if text.startswith(("``", "''"), start) else 1
-    while end > start and (text[end - 1] in EDGE or text.endswith("''", start, end)):
+    while end > start and (text[end - 1] in _EDGE or text.endswith("''", start, end)):
         end -= 2 if text.endswith("''", start, end) else 1
     return start, end

@@ -17,7 +17,7 @@ from saywho.attribution import roles as R
 from saywho.attribution import sources as S
 from saywho.attribution.calibration import confidence
 from saywho.attribution.cues import according_to, colon_lines
-from saywho.attribution.direct import EDGE, quoted_spans, strip_marks
+from saywho.attribution.direct import quoted_spans, strip_marks
 from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim, whole_words
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
@@ -184,15 +184,13 @@ def _nearest_cue(doc: Doc, content: Span, cues: list[Span]) -> Span | None:
 def _colon_cue(doc: Doc, content: Span, cues: list[Span], used: dict[int, Attribution]) -> Span | None:
     """The cue of a paragraph ending "Cruz continued:" or "he declared:", for the quotation that
     opens the next paragraph (a cue not already reporting something else)."""
-    before = doc.text[: content.start_char]
-    head = before.rstrip("".join(EDGE)).rstrip("`'")
-    if not head.endswith(":") or "\n" not in before[len(head) :]:
+    colon = content.start - 1
+    while colon >= 0 and (doc[colon].is_space or doc[colon].is_quote):
+        colon -= 1
+    if colon < 0 or doc[colon].text != ":" or "\n" not in doc[colon : content.start].text_with_ws:
         return None
-    colon = doc.char_span(len(head) - 1, len(head))
-    if colon is None:
-        return None
-    sent = sentence(doc, colon.start)
-    found = [c for c in cues if c.end <= colon.start and sentence(doc, c.start) == sent]
+    sent = sentence(doc, colon)
+    found = [c for c in cues if c.end <= colon and sentence(doc, c.start) == sent]
     return found[-1] if found and found[-1].start not in used else None
 
 

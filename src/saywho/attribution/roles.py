@@ -106,7 +106,8 @@ def predict(
 ) -> numpy.ndarray | None:
     """Role probabilities, one row per token (columns as ROLES), or None without a model. `model`
     replaces the shipped one (training gives each article a tagger that did not learn from it)."""
-    model = model or load_model()
+    if model is None:
+        model = load_model()
     if model is None or len(doc) == 0:
         return None
     return model.predict([features(doc, quoted)])[0]

@@ -91,10 +91,10 @@ def fit(train_data: list, dev_data: list, epochs: int, seed: int = 0) -> tuple[b
             loss += sum(float(((p - y) ** 2).sum()) for p, y in zip(yh, ys, strict=True))
             backprop(grads)
             model.finish_update(optimizer)
-        scores = evaluate(model, dev_data) if dev_data else {"mean": float(epoch)}
-        print(f"  epoch {epoch} loss {loss:.0f} held-out {scores}", flush=True)
-        if scores["mean"] > best:
-            best, best_bytes, best_epoch = scores["mean"], model.to_bytes(), epoch
+        scores = evaluate(model, dev_data) if dev_data else None
+        print(f"  epoch {epoch} loss {loss:.0f}" + (f" held-out {scores}" if scores else ""), flush=True)
+        if scores is None or scores["mean"] > best:
+            best, best_bytes, best_epoch = scores["mean"] if scores else best, model.to_bytes(), epoch
     return best_bytes, best_epoch
 
 

@@ -170,6 +170,22 @@ def test_people_sharing_a_surname_are_kept_apart(nlp):
     assert "pronoun_gender_mismatch" not in quotes[2].flags
 
 
+def test_a_bare_surname_is_the_principal_s_not_a_namesake_named_in_full_since(nlp):
+    # News names the secondary namesake in full ("his wife, Heidi Cruz") and keeps the bare
+    # surname for the person the article is about, introduced first; a headline's capitalised
+    # verb ("Rip") before the name makes no person of its own shape.
+    text = (
+        "Republicans Rip Ted Cruz\n\n"
+        "Sen. Ted Cruz campaigned in Iowa on Monday. His wife, Heidi Cruz, praised his record at a "
+        "town hall and his father, Rafael Cruz, led a prayer.\n\n"
+        "The crowd cheered for an hour. “We will win this state,” Cruz told supporters."
+    )
+    doc = parsed(nlp, text)
+    quotes = quotes_of(doc, [attribution(doc, "We will win this state,", "Cruz", 4)])
+    assert quotes[0].speaker.mention.text == "Cruz"
+    assert quotes[0].speaker.name == "Ted Cruz"
+
+
 def test_organisation_speakers(nlp):
     doc = parsed(
         nlp,

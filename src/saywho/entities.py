@@ -581,20 +581,41 @@ def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
 
 def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) -> _Cluster | None:
     """The full name a bare surname stands for (else a bare first name, one the name list knows):
-    the one mentioned last before it, else the first one after it. "Mr. Obama" is not Michelle."""
+    the one introduced first, the article's principal, as news names a namesake in full ("his wife,
+    Heidi Cruz") and keeps the bare surname for the principal; but where namesakes were named in
+    full in this sentence or the last ("Hillary Clinton answered. Clinton said ..."), the first of
+    those. "Mr. Obama" is not Michelle."""
     names = first_names()
+    sent = m.span.sent.start
+    recent = m.span.doc[sent - 1].sent.start if sent > 0 else sent
 
     def agrees(c: _Cluster) -> bool:
         stated = {names.get(x.key[0]) for x in c.mentions if len(x.key) > 1} - {None}
         return not m.honorific or not stated or stated == {m.honorific}
 
+    def introduced(c: _Cluster, others: set[tuple[str, ...]]) -> tuple[bool, int]:
+        """Names of a person's shape first (two or three words, not "AG Mukasey", nor a headline's
+        "Rip Donald Trump" where "Donald Trump" is a name too), then by their first full mention."""
+        full = [x for x in c.mentions if len(x.key) > 1]
+        first = min((x.span.start for x in full), default=c.starts[0])
+        shaped = any(
+            len(x.key) <= 3
+            and not x.span[0].text.isupper()
+            and not any(len(k) < len(x.key) and x.key[-len(k) :] == k for k in others)
+            for x in full
+        )
+        return not shaped, first
+
     for matches in (surname, given if m.key[0] in names and m.honorific is None else []):
         matches = [c for c in matches if agrees(c)]
         if matches:
-            before = [c for c in matches if c.latest(m.span.start) >= 0]
-            if before:
-                return max(before, key=lambda c: c.latest(m.span.start))
-            return min(matches, key=lambda c: c.starts[0])
+            keys = {x.key for c in matches for x in c.mentions if len(x.key) > 1}
+            just = [
+                c
+                for c in matches
+                if any(len(x.key) > 1 and recent <= x.span.start < m.span.start for x in c.mentions)
+            ]
+            return min(just or matches, key=lambda c: introduced(c, keys))
     return None
 
 

@@ -186,6 +186,17 @@ def test_a_bare_surname_is_the_principal_s_not_a_namesake_named_in_full_since(nl
     assert quotes[0].speaker.name == "Ted Cruz"
 
 
+def test_a_name_that_only_modifies_a_noun_is_not_the_she_who_speaks(nlp):
+    text = (
+        "Hillary Clinton held a rally in Columbia on Monday. Gloria Major has volunteered for months.\n\n"
+        "For Major, a retiree at the Clinton phone bank, the calls set an example for her grandchildren.\n\n"
+        "“Bernie has a passionate speech,” she said."
+    )
+    doc = parsed(nlp, text)
+    quotes = quotes_of(doc, [attribution(doc, "Bernie has a passionate speech,", "she")])
+    assert quotes[0].speaker.name == "Gloria Major"
+
+
 def test_organisation_speakers(nlp):
     doc = parsed(
         nlp,

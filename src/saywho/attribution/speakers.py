@@ -146,12 +146,21 @@ def _relative(token: Token, ctx: _Context) -> Entity | None:
     return ctx.owner[noun.i]
 
 
+def _modifier(token: Token) -> bool:
+    """A name that only describes a thing ("the Clinton phone bank", "the Trump campaign")."""
+    while token.dep_ == "compound" and token.head.pos_ == "PROPN":
+        token = token.head
+    return token.dep_ == "compound" and token.head.pos_ == "NOUN"
+
+
 def _named_before(token: Token, first: int, ctx: _Context) -> list[str]:
-    """Entities named (outside quotes) from token `first` up to the pronoun, nearest first."""
+    """Entities named (outside quotes) from token `first` up to the pronoun, nearest first; for "he"
+    or "she", not names that only modify a noun ("they" may be the GOP of "GOP efforts")."""
+    person = token.lower_ in PERSON_PRONOUNS
     return [
         ctx.owner[i].id
         for i in range(token.i - 1, first - 1, -1)
-        if ctx.owner[i] is not None and not ctx.quoted[i]
+        if ctx.owner[i] is not None and not ctx.quoted[i] and not (person and _modifier(ctx.doc[i]))
     ]
 
 

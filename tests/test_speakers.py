@@ -197,6 +197,16 @@ def test_a_name_that_only_modifies_a_noun_is_not_the_she_who_speaks(nlp):
     assert quotes[0].speaker.name == "Gloria Major"
 
 
+def test_they_is_not_a_place(nlp):
+    text = (
+        "ISIS fighters mocked the military of the United States in a new video.\n\n"
+        "“We will expand,” they said."
+    )
+    doc = parsed(nlp, text)
+    quotes = quotes_of(doc, [attribution(doc, "We will expand,", "they")])
+    assert quotes[0].speaker.name == "ISIS"
+
+
 def test_organisation_speakers(nlp):
     doc = parsed(
         nlp,

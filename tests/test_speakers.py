@@ -186,6 +186,17 @@ def test_a_bare_surname_is_the_principal_s_not_a_namesake_named_in_full_since(nl
     assert quotes[0].speaker.name == "Ted Cruz"
 
 
+def test_a_namesake_named_in_passing_just_before_does_not_take_the_bare_surname(nlp):
+    text = (
+        "Sen. Ted Cruz spoke at the convention on Wednesday.\n\n"
+        "Trump had shared an unflattering photo of Heidi Cruz in March.\n\n"
+        "“I will not support him,” Cruz said."
+    )
+    doc = parsed(nlp, text)
+    quotes = quotes_of(doc, [attribution(doc, "I will not support him,", "Cruz", 2)])
+    assert quotes[0].speaker.name == "Ted Cruz"
+
+
 def test_a_name_that_only_modifies_a_noun_is_not_the_she_who_speaks(nlp):
     text = (
         "Hillary Clinton held a rally in Columbia on Monday. Gloria Major has volunteered for months.\n\n"

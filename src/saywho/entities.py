@@ -25,6 +25,7 @@ from saywho.attribution import Attribution
 from saywho.model import Entity
 
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
+SUBJECTS = ("nsubj", "nsubjpass")
 # Honorifics: not part of a name, and they state a gender.
 HONORIFICS = {
     "mr": "male", "mrs": "female", "ms": "female", "miss": "female", "sir": "male", "dame": "female",
@@ -582,9 +583,9 @@ def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
 def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) -> _Cluster | None:
     """The full name a bare surname stands for (else a bare first name, one the name list knows):
     the one introduced first, the article's principal, as news names a namesake in full ("his wife,
-    Heidi Cruz") and keeps the bare surname for the principal; but where namesakes were named in
-    full in this sentence or the last ("Hillary Clinton answered. Clinton said ..."), the first of
-    those. "Mr. Obama" is not Michelle."""
+    Heidi Cruz") and keeps the bare surname for the principal; but where namesakes were the subject
+    of this sentence or the last, named in full ("Hillary Clinton answered. Clinton said ..."), the
+    first of those. "Mr. Obama" is not Michelle."""
     names = first_names()
     sent = m.span.sent.start
     recent = m.span.doc[sent - 1].sent.start if sent > 0 else sent
@@ -613,7 +614,10 @@ def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) 
             just = [
                 c
                 for c in matches
-                if any(len(x.key) > 1 and recent <= x.span.start < m.span.start for x in c.mentions)
+                if any(
+                    len(x.key) > 1 and recent <= x.span.start < m.span.start and x.span.root.dep_ in SUBJECTS
+                    for x in c.mentions
+                )
             ]
             return min(just or matches, key=lambda c: introduced(c, keys))
     return None

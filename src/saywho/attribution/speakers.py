@@ -22,6 +22,7 @@ from saywho.attribution import Attribution
 from saywho.checks import flag, unattributed
 from saywho.entities import (
     PERSON_PRONOUNS,
+    SUBJECTS,
     name_ends,
     quoted_mask,
     sentence_of,
@@ -45,7 +46,6 @@ PRONOUN_TYPES = {
     **{p: ("ORG", "GPE", "GROUP") for p in ("it", "its", "itself")},
 }
 RELATIVES = {"who", "which", "that", "whom", "whose"}
-SUBJECTS = ("nsubj", "nsubjpass")
 
 
 def _mention(span: Span | None) -> Mention | None:

@@ -197,6 +197,22 @@ def test_a_namesake_named_in_passing_just_before_does_not_take_the_bare_surname(
     assert quotes[0].speaker.name == "Ted Cruz"
 
 
+def test_a_hyphenated_first_name_whose_parts_disagree_gives_no_gender_from_the_list(nlp):
+    # The list has "Jo" male and "Renee" female: "Jo-Renee" is neither by the list, and her "she"
+    # is no mismatch.
+    text = (
+        "Jo-Renee Formicola, a professor at Seton Hall University, described the approach.\n\n"
+        "“He would try to deflect them,” she said."
+    )
+    doc = parsed(nlp, text)
+    attributions = [attribution(doc, "He would try to deflect them,", "she")]
+    entities = find_entities(doc, attributions)
+    quotes = to_quotes(doc, attributions, entities)
+    assert quotes[0].speaker.name == "Jo-Renee Formicola"
+    assert "pronoun_gender_mismatch" not in quotes[0].flags
+    assert next(e for e in entities if e.name == "Jo-Renee Formicola").gender != "male"
+
+
 def test_a_name_that_only_modifies_a_noun_is_not_the_she_who_speaks(nlp):
     text = (
         "Hillary Clinton held a rally in Columbia on Monday. Gloria Major has volunteered for months.\n\n"

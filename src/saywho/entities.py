@@ -724,6 +724,14 @@ def _pronoun_gender(
     return votes.most_common(1)[0][0] if len(votes) == 1 else None
 
 
+def _listed_gender(key: tuple[str, ...], names: dict[str, str]) -> str | None:
+    """The gender the name list gives a name's first word; for a hyphenated first name ("Jo-Renee",
+    "Jean-Luc") only where the parts it knows agree."""
+    parts = [key[0], key[2]] if len(key) > 3 and key[1] == "-" else [key[0]]
+    genders = {names.get(part) for part in parts} - {None}
+    return genders.pop() if len(genders) == 1 else None
+
+
 def _gender(
     c: _Cluster, owner: list[_Cluster | None], context: Callable[[], tuple[list[bool], list[int]]]
 ) -> str | None:
@@ -734,7 +742,7 @@ def _gender(
     names = first_names()
     # A first name: the first word of a full name, or a name used alone when no full one is seen.
     longest = max(len(m.key) for m in c.mentions)
-    listed = {names[m.key[0]] for m in c.mentions if len(m.key) == longest and m.key[0] in names}
+    listed = {_listed_gender(m.key, names) for m in c.mentions if len(m.key) == longest} - {None}
     if len(listed) == 1:
         return listed.pop()  # the list wins over a pronoun that says otherwise
     return _pronoun_gender(c, owner, *context())

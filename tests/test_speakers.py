@@ -170,31 +170,54 @@ def test_people_sharing_a_surname_are_kept_apart(nlp):
     assert "pronoun_gender_mismatch" not in quotes[2].flags
 
 
-def test_a_bare_surname_is_the_principal_s_not_a_namesake_named_in_full_since(nlp):
-    # News names the secondary namesake in full ("his wife, Heidi Cruz") and keeps the bare
-    # surname for the person the article is about, introduced first; a headline's capitalised
-    # verb ("Rip") before the name makes no person of its own shape.
-    text = (
+# One quote, one source mention, the name it must resolve to.
+ONE_SPEAKER = [
+    pytest.param(
+        # News names a namesake in full ("his wife, Heidi Cruz") and keeps the bare surname for the
+        # person the article is about, introduced first; a headline's "Rip Ted Cruz" is no person.
         "Republicans Rip Ted Cruz\n\n"
         "Sen. Ted Cruz campaigned in Iowa on Monday. His wife, Heidi Cruz, praised his record at a "
         "town hall and his father, Rafael Cruz, led a prayer.\n\n"
-        "The crowd cheered for an hour. “We will win this state,” Cruz told supporters."
-    )
-    doc = parsed(nlp, text)
-    quotes = quotes_of(doc, [attribution(doc, "We will win this state,", "Cruz", 4)])
-    assert quotes[0].speaker.mention.text == "Cruz"
-    assert quotes[0].speaker.name == "Ted Cruz"
-
-
-def test_a_namesake_named_in_passing_just_before_does_not_take_the_bare_surname(nlp):
-    text = (
+        "The crowd cheered for an hour. “We will win this state,” Cruz told supporters.",
+        "We will win this state,",
+        ("Cruz", 4),
+        "Ted Cruz",
+        id="a bare surname is the principal's, not a namesake named in full since",
+    ),
+    pytest.param(
         "Sen. Ted Cruz spoke at the convention on Wednesday.\n\n"
         "Trump had shared an unflattering photo of Heidi Cruz in March.\n\n"
-        "“I will not support him,” Cruz said."
-    )
+        "“I will not support him,” Cruz said.",
+        "I will not support him,",
+        ("Cruz", 2),
+        "Ted Cruz",
+        id="a namesake named in passing just before does not take the bare surname",
+    ),
+    pytest.param(
+        "Hillary Clinton held a rally in Columbia on Monday. Gloria Major has volunteered for months.\n\n"
+        "For Major, a retiree at the Clinton phone bank, the calls set an example for her grandchildren.\n\n"
+        "“Bernie has a passionate speech,” she said.",
+        "Bernie has a passionate speech,",
+        ("she", 0),
+        "Gloria Major",
+        id="a name that only modifies a noun is not the she who speaks",
+    ),
+    pytest.param(
+        "ISIS fighters mocked the military of the United States in a new video.\n\n"
+        "“We will expand,” they said.",
+        "We will expand,",
+        ("they", 0),
+        "ISIS",
+        id="they is not a place",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "source", "name"), ONE_SPEAKER)
+def test_one_speaker(nlp, text: str, content: str, source: tuple[str, int], name: str) -> None:
     doc = parsed(nlp, text)
-    quotes = quotes_of(doc, [attribution(doc, "I will not support him,", "Cruz", 2)])
-    assert quotes[0].speaker.name == "Ted Cruz"
+    quotes = quotes_of(doc, [attribution(doc, content, *source)])
+    assert quotes[0].speaker.name == name
 
 
 def test_a_hyphenated_first_name_whose_parts_disagree_gives_no_gender_from_the_list(nlp):
@@ -211,27 +234,6 @@ def test_a_hyphenated_first_name_whose_parts_disagree_gives_no_gender_from_the_l
     assert quotes[0].speaker.name == "Jo-Renee Formicola"
     assert "pronoun_gender_mismatch" not in quotes[0].flags
     assert next(e for e in entities if e.name == "Jo-Renee Formicola").gender != "male"
-
-
-def test_a_name_that_only_modifies_a_noun_is_not_the_she_who_speaks(nlp):
-    text = (
-        "Hillary Clinton held a rally in Columbia on Monday. Gloria Major has volunteered for months.\n\n"
-        "For Major, a retiree at the Clinton phone bank, the calls set an example for her grandchildren.\n\n"
-        "“Bernie has a passionate speech,” she said."
-    )
-    doc = parsed(nlp, text)
-    quotes = quotes_of(doc, [attribution(doc, "Bernie has a passionate speech,", "she")])
-    assert quotes[0].speaker.name == "Gloria Major"
-
-
-def test_they_is_not_a_place(nlp):
-    text = (
-        "ISIS fighters mocked the military of the United States in a new video.\n\n"
-        "“We will expand,” they said."
-    )
-    doc = parsed(nlp, text)
-    quotes = quotes_of(doc, [attribution(doc, "We will expand,", "they")])
-    assert quotes[0].speaker.name == "ISIS"
 
 
 def test_organisation_speakers(nlp):

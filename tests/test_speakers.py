@@ -210,6 +210,14 @@ ONE_SPEAKER = [
         "ISIS",
         id="they is not a place",
     ),
+    pytest.param(
+        "Jo-Renee Formicola, a professor at Seton Hall University, spoke on Monday. Her husband, Mark "
+        "Formicola, listened.\n\n“He would try to deflect them,” Ms. Formicola said.",
+        "He would try to deflect them,",
+        ("Ms. Formicola", 0),
+        "Jo-Renee Formicola",
+        id="Ms. goes to the namesake whose hyphenated first name the list does not call male",
+    ),
 ]
 
 

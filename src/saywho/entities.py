@@ -591,7 +591,7 @@ def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) 
     recent = m.span.doc[sent - 1].sent.start if sent > 0 else sent
 
     def agrees(c: _Cluster) -> bool:
-        stated = {names.get(x.key[0]) for x in c.mentions if len(x.key) > 1} - {None}
+        stated = {_listed_gender(x.key, names) for x in c.mentions if len(x.key) > 1} - {None}
         return not m.honorific or not stated or stated == {m.honorific}
 
     def introduced(c: _Cluster, others: set[tuple[str, ...]]) -> tuple[bool, int]:
@@ -601,7 +601,7 @@ def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) 
         first = min((x.span.start for x in full), default=c.starts[0])
         shaped = any(
             len(x.key) <= 3
-            and not x.span[0].text.isupper()
+            and not (x.span[0].is_upper and x.span[0].is_alpha)  # "AG", not "J.D."
             and not any(len(k) < len(x.key) and x.key[-len(k) :] == k for k in others)
             for x in full
         )

@@ -8,7 +8,7 @@ LINTED := $(wildcard src tests training benchmarks)
 # The synthetic million-quote store that benchmarks/store_search.py times (built once, outside the repo).
 BENCH_STORE ?= /tmp/saywho-bench/store_1m.db
 
-.PHONY: demo test lint bench train install clean
+.PHONY: demo test lint bench train install clean wheel-check
 
 # A venv is (re)made unless it has pip: one cut short holds python alone.
 $(STAMP): pyproject.toml
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# The built wheel in a fresh venv outside the checkout, as users and Dask workers install it (CI runs it).
+wheel-check:
+	PY=$(PY) .ci/wheel-check
 
 # The bundled samples into ./saywho.db (unchanged articles are skipped on a second run), then the
 # web page over it until Ctrl-C.

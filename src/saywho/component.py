@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from saywho import checks, entities, times
 from saywho.attribution import find_attributions
 from saywho.attribution.speakers import to_quotes
+from saywho.shipped import check_models
 
 for _name in ("quotes", "entities", "warnings"):
     if not Doc.has_extension(_name):
@@ -20,6 +21,7 @@ class Saywho:
     """Fills `doc._.quotes`, `doc._.entities` and `doc._.warnings` from the Doc's parse."""
 
     def __init__(self, nlp: Language, name: str = "saywho") -> None:
+        check_models()  # a broken installation fails here, naming the file, not with empty results
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:

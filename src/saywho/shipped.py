@@ -27,6 +27,7 @@ def check_models(names: tuple[str, ...] = REQUIRED_MODELS) -> None:
                 readable = bool(handle.read(1))
         except OSError as error:
             reason = error.strerror or type(error).__name__
-            raise MissingModel(f"model file missing or unreadable: {path} ({reason}); reinstall saywho") from None
+            message = f"model file missing or unreadable: {path} ({reason}); reinstall saywho"
+            raise MissingModel(message) from None
         if not readable:
             raise MissingModel(f"model file empty: {path}; reinstall saywho")

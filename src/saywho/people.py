@@ -30,14 +30,23 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from saywho.entities import first_names, metonyms, title_head
+from saywho.names import (
+    ascii_fold,
+    clean_name,
+    clean_record,
+    similarity,
+    skeleton,
+    spelling_variant,
+    surname_key,
+)
 
 if TYPE_CHECKING:
     from saywho.statements import QuoteRecord
@@ -115,46 +124,11 @@ class _Name:
     generation: str | None
 
 
-# --- spelling ---------------------------------------------------------------------------------
+# --- spelling (names.py holds the keys) -----------------------------------------------------------
 
-_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
-# Rewrites in order; each maps the spellings of one sound in the usual romanisations to one form.
-_SKELETON_RULES = [
-    (r"tch", "ch"),
-    (r"sch", "sh"),
-    (r"kh", "h"),
-    (r"(?<=[aeiou])h(?![aeiou])", ""),
-    (r"(?<=[aeiou])j|j(?=[aeiou])", "y"),
-    (r"x", "ks"),
-    (r"ph", "f"),
-    (r"w", "v"),
-    (r"ts|tz|cz", "c"),
-    (r"ck", "k"),
-    (r"q", "k"),
-    (r"y", "i"),
-    (r"^ie", "e"),
-    (r"enka$", "enko"),
-    (r"(.)\1+", r"\1"),
-]
-_SKELETON_RES = [(re.compile(p), r) for p, r in _SKELETON_RULES]
 # A feminine Slavic or Polish surname and its masculine form: Tikhanovskaya/Tikhanovsky, Ivanova/Ivanov.
 _FEMININE = re.compile(r"(?:(?<=sk)|(?<=ck))(?:aia|a)$|(?<=[oe]v)a$|(?<=in)a$")
 _MASCULINE = re.compile(r"(?:(?<=sk)|(?<=ck))i$|[oe]v$|in$")
-
-
-def ascii_fold(text: str) -> str:
-    """Lower case, accents and special letters folded to plain ASCII letters."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=65536)
-def skeleton(word: str) -> str:
-    """The transliteration skeleton of one name word: Tikhanovskaïa and Tikhanovskaya give one."""
-    s = re.sub(r"[^a-z]", "", ascii_fold(word))
-    for pattern, repl in _SKELETON_RES:
-        s = pattern.sub(repl, s)
-    return s
 
 
 def _gender_form(surname: str) -> str | None:
@@ -165,32 +139,7 @@ def _gender_form(surname: str) -> str | None:
     return None
 
 
-def _similar(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-_VOWELS = set("aeiou")
-# Letters that romanisations of one sound swap: Tsikhanouskaya/Tikhanovskaya, Gaddafi/Kadhafi.
-_SWAPS = [set("ctsz"), set("kgh"), set("uv")]
-
-
-def _swappable(x: str, y: str) -> bool:
-    return (x in _VOWELS and y in _VOWELS) or any(x in s and y in s for s in _SWAPS)
-
-
-def spelling_variant(a: str, b: str) -> bool:
-    """True when two skeletons differ only as romanisations do: vowels, h and c, and swapped sounds.
-
-    Johnson/Johnston (an added t) or Keqiang/Qiang are not variants of one name.
-    """
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        x, y = a[i1:i2], b[j1:j2]
-        if op == "equal" or set(x + y) <= _VOWELS | {"h", "c"}:
-            continue
-        if op == "replace" and len(x) == len(y) and all(_swappable(p, q) for p, q in zip(x, y, strict=True)):
-            continue
-        return False
-    return True
+_similar = similarity
 
 
 @lru_cache(maxsize=1)
@@ -227,7 +176,9 @@ def parse_name(name: str) -> _Name | None:
     start = len(words) - 1
     while start > 1 and words[start - 1].lower() in PARTICLES:
         start -= 1
-    surname = skeleton("".join(words[start:]))
+    if start == 1 and words[0].lower() in PARTICLES and words[0].casefold() not in first_names():
+        start = 0  # "De Blasio" is a surname, "Van Morrison" a given name and a surname
+    surname = surname_key(words[start:])
     given = tuple(s for s in (skeleton(w) for w in words[:start]) if s)
     return _Name(given, surname, generation) if surname else None
 
@@ -516,19 +467,146 @@ def _dedupe_case(values: list[str]) -> list[str]:
     return list(seen.values())
 
 
+# --- groups -----------------------------------------------------------------------------------
+
+# Words that grade or count a collective without saying who is in it ("top", "several").
+_GROUP_FILLER = {
+    "the", "a", "an", "of", "some", "several", "many", "most", "all", "other", "few", "two", "three",
+    "top", "leading", "senior", "prominent", "key", "high", "ranking", "high-ranking", "various",
+    "aspiring", "prospective", "budding", "would-be", "potential", "future", "their", "its",
+}  # fmt: skip
+# Two articles tell one story when they name this many persons in common, not all of them everywhere.
+STORY_SHARED = 2
+# A person named in more than this share of the articles tells nothing about which story one is.
+STORY_COMMON = 1 / 3
+
+
+def _singular(word: str) -> str:
+    if word.endswith("men"):
+        return word[:-3] + "man"
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
+@lru_cache(maxsize=1)
+def _group_words() -> dict[str, str]:
+    """A word or phrase (singular, lower case) -> the form of data/group_words.tsv compared."""
+    out = {}
+    text = resources.files("saywho").joinpath("data/group_words.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            forms = line.split("\t")
+            for form in forms:
+                out[" ".join(_singular(w) for w in form.split())] = forms[0]
+    return out
+
+
+def group_key(description: str) -> frozenset[str]:
+    """What a collective's description says about who is in it, in one vocabulary:
+    "Leading African-American congressmen" and "top black lawmakers" give {black, lawmaker}."""
+    words = [_singular(w) for w in re.findall(r"[a-z]+(?:-[a-z]+)*", ascii_fold(description))]
+    words = [w for w in words if w not in _GROUP_FILLER or w == "of"]
+    table, key, i = _group_words(), set(), 0
+    while i < len(words):
+        for n in (3, 2, 1):  # the longest phrase of the table first: "member of congress"
+            phrase = " ".join(words[i : i + n])
+            if phrase in table or n == 1:
+                if phrase != "of":
+                    key.add(table.get(phrase, phrase))
+                i += n
+                break
+    return frozenset(key)
+
+
+def merge_groups(
+    records: list[SpeakerRecord], people: list[list[SpeakerRecord]]
+) -> list[list[SpeakerRecord]]:
+    """Group GROUP records: one collective told of by two articles of one story.
+
+    Two articles' "protesters" are one group only when the articles tell one story: they name at
+    least STORY_SHARED persons in common (of `people`, the merged persons), at least one of them
+    not named everywhere. Their descriptions must then agree word for word through data/group_words.tsv
+    ("police officials" / "law enforcement officials"). Candidates come from an index on (key,
+    person): never all pairs of groups.
+    """
+    persons_of: dict[str, set[int]] = defaultdict(set)
+    for number, group in enumerate(people):
+        for r in group:
+            persons_of[r.article].add(number)
+    articles = len({r.article for group in people for r in group} | {r.article for r in records}) or 1
+    spread = Counter(p for ps in persons_of.values() for p in ps)
+    rare = {p for p, n in spread.items() if n <= max(1, articles * STORY_COMMON)}
+    keys = [group_key(r.name) for r in records]
+    index: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        if keys[i]:
+            for p in sorted(persons_of[r.article] & rare):
+                index[(keys[i], p)].append(i)
+    clusters = _Clusters(len(records))
+    for members in index.values():  # a bucket holds one description near one rare person: few
+        for i, j in itertools.combinations(members, 2):
+            a, b = records[i].article, records[j].article
+            if a != b and len(persons_of[a] & persons_of[b]) >= STORY_SHARED:
+                clusters.union(i, j)
+    return [[records[i] for i in sorted(m)] for m in clusters.members.values()]
+
+
+def _holds_title(record: SpeakerRecord, title: str) -> bool:
+    words = {title_head(w) for t in record.titles for w in t.split()}
+    return title_head(title) in words
+
+
+def _clean(records: list[SpeakerRecord]) -> tuple[list[SpeakerRecord], list[SpeakerRecord]]:
+    """The records cleaned of page debris (labels dropped), and apart those named by a title alone
+    ("Mayor") that no one person of their article holds: they stay persons of their own article.
+
+    A title alone becomes the one person of its article who holds it; a place or organisation whose
+    name is the surname of a person of its article ("Schiff" read as a place) becomes a person.
+    """
+    by_article: dict[str, list[SpeakerRecord]] = defaultdict(list)
+    for r in records:
+        by_article[r.article].append(r)
+    cleaned: list[SpeakerRecord] = []
+    alone: list[SpeakerRecord] = []
+    for article in sorted(by_article):
+        group = by_article[article]
+        places = {n.casefold() for r in group if r.type in ("GPE", "LOC") for n in (r.name, *r.aliases)}
+        kept = [c for r in group if (c := clean_record(r, places)) is not None]
+        people = [c for c in kept if c.type == "PERSON" and clean_name(c.name)[1] != "title"]
+        surnames = {n.split()[-1] for c in people for n in (c.name, *c.aliases) if len(n.split()) > 1}
+        known_places = set(metonyms())
+        for c in kept:
+            if c.type == "PERSON" and clean_name(c.name)[1] == "title":
+                holders = [p for p in people if _holds_title(p, c.name)]
+                if len(holders) == 1:
+                    cleaned.append(replace(c, name=holders[0].name, aliases=(holders[0].name,)))
+                else:
+                    alone.append(c)
+            elif c.type != "PERSON" and c.name in surnames and c.name.casefold() not in known_places:
+                cleaned.append(replace(c, type="PERSON"))
+            else:
+                cleaned.append(c)
+    return cleaned, alone
+
+
 def merge_speakers(speakers: Iterable[SpeakerRecord]) -> list[Person]:
     """Merge per-article speaker records into corpus-wide people and organisations.
 
     Pure and order-independent: the same records give the same persons, ids and order. Ids are
     slugs of the canonical name ("svetlana-tikhanovskaya"; "-2", "-3" for namesakes), so they stay
-    put while the canonical spelling does. Every record lands in exactly one person.
+    put while the canonical spelling does. Names are cleaned of page debris first (names.py); a
+    record that is only a page label ("Details:") names nobody and is in no person; every other
+    record lands in exactly one person, under its cleaned name.
     """
     records = sorted(set(speakers), key=lambda r: (r.article, r.entity, r.name, r.type))
+    records, alone = _clean(records)
     by_family: dict[str, list[SpeakerRecord]] = defaultdict(list)
     for r in records:
         by_family[_family(r.type)].append(r)
-    groups = _merge_people(by_family["person"]) + _merge_organisations(by_family["organisation"])
-    groups += [[r] for r in by_family["group"]]
+    people = _merge_people(by_family["person"]) + [[r] for r in alone]
+    groups = people + _merge_organisations(by_family["organisation"])
+    groups += merge_groups(by_family["group"], people)
     persons = sorted(
         (_person(g) for g in groups), key=lambda p: (_slug(p.name), p.records[0].article, p.records[0].entity)
     )

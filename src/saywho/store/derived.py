@@ -100,12 +100,15 @@ def refresh_persons(conn: sqlite3.Connection) -> None:
             "INSERT INTO person_aliases (key, person_id) VALUES (?, ?)", [(k, pid) for k in spellings]
         )
 
-    changed = [
+    changed: list[tuple[int | None, str, str]] = [
         (pid, article, entity)
         for pid, group in zip(ids, keys, strict=True)
         for article, entity in group
         if previous.get((article, entity)) != pid
     ]
+    # A page label ("Details:") names nobody: merge_speakers leaves it out of every person.
+    placed = {key for group in keys for key in group}
+    changed += [(None, article, entity) for article, entity in previous if (article, entity) not in placed]
     conn.executemany("UPDATE article_entities SET person_id = ? WHERE article_id = ? AND entity = ?", changed)
     conn.executemany(
         "UPDATE quotes SET person_id = ? WHERE article_id = ? AND speaker_name IS NOT NULL"

@@ -49,6 +49,7 @@ train: $(STAMP)
 	$(BIN)/python -m training.sources
 	$(BIN)/python -m training.keep
 	$(BIN)/python -m training.calibrate
+	$(BIN)/python -m training.embedding
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

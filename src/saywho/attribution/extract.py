@@ -7,6 +7,9 @@ is paired with the cue that governs it, each cue with its source.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 import numpy
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
@@ -18,7 +21,18 @@ from saywho.attribution import sources as S
 from saywho.attribution.calibration import confidence
 from saywho.attribution.cues import according_to, colon_lines
 from saywho.attribution.direct import quoted_spans, strip_marks
-from saywho.attribution.layout import char_span, paragraph, same_sentence, sentence, trim, whole_words
+from saywho.attribution.layout import (
+    Intervals,
+    SpanIndex,
+    char_bounds,
+    char_span,
+    paragraph,
+    same_sentence,
+    sentence,
+    sentence_bounds,
+    trim,
+    whole_words,
+)
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
@@ -43,31 +57,43 @@ ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagge
 def candidates(doc: Doc, tagger: Model | None = None) -> list[Attribution]:
     """Every attribution the assembly proposes, with the signs keep.py weighs (`tagger` replaces
     the shipped role tagger)."""
-    quotes = quoted_spans(doc.text)
-    probs = R.predict(doc, R.quote_state(doc, quotes), tagger)
+    found_quotes = quoted_spans(doc.text)
+    probs = R.predict(doc, R.quote_state(doc, found_quotes), tagger)
     if probs is None:
         return []
+    # Every lookup by position below goes through an index (cost linear in the article's length).
+    quotes = SpanIndex(found_quotes, _quote_bounds)
     labels = probs.argmax(axis=1)
-    contents = _snap_to_quotes(doc, _runs(doc, labels, CONTENT), quotes)
-    contents += _uncaught_quotes(doc, contents, quotes)
-    cues = _runs(doc, labels, CUE)
-    sources = _runs(doc, labels, SOURCE)
-    ruled: dict[int, Span] = {}  # cue start -> the source the rule found with it
-    for cue, clause, source in according_to(doc) + colon_lines(doc):
-        ruled[cue.start] = source
-        contents = [c for c in contents if not (c.start < clause.end and clause.start < c.end)] + [clause]
-        cues = [c for c in cues if not (c.start < cue.end and cue.start < c.end)] + [cue]
-        sources = [s for s in sources if not (s.start < source.end and source.start < s.end)] + [source]
+    contents = _snap_to_quotes(doc, _runs(doc, labels, CONTENT), found_quotes)
+    contents += _uncaught_quotes(doc, contents, found_quotes)
+    rules = according_to(doc) + colon_lines(doc)
+    ruled = {cue.start: source for cue, _, source in rules}  # cue start -> the source the rule found
+    contents = _after_rules(contents, [clause for _, clause, _ in rules])
+    cues = SpanIndex(_after_rules(_runs(doc, labels, CUE), [cue for cue, _, _ in rules]))
+    sources = SpanIndex(_after_rules(_runs(doc, labels, SOURCE), [source for _, _, source in rules]))
     contents.sort(key=lambda c: c.start)
     found = _assemble(doc, probs, contents, cues, sources, quotes, ruled)
     found += _orphan_cues(doc, probs, cues, sources, quotes, found)
     out = []
+    text = doc.text  # built anew from the tokens at each use
     for a in found:
-        a.fragments = [f for f in (strip_marks(doc.text, s, e) for s, e in a.fragments) if f[1] > f[0]]
+        a.fragments = [f for f in (strip_marks(text, s, e) for s, e in a.fragments) if f[1] > f[0]]
         if a.fragments:
             a.evidence = keep.evidence(doc, probs, a, SPEECH_LEMMAS)
             out.append(a)
     return out
+
+
+def _quote_bounds(quote: tuple[int, int, int, int]) -> tuple[int, int]:
+    return quote[1], quote[2]
+
+
+def _after_rules(found: list[Span], ruled: list[Span]) -> list[Span]:
+    """The tagger's spans with those the rules found in their place: each rule's span, in order,
+    replaces the spans it overlaps, a later rule's the earlier rules' too."""
+    index = SpanIndex(ruled)
+    kept = [s for s in found if not index.any_overlapping(s.start, s.end)]
+    return kept + [r for j, r in enumerate(ruled) if all(k <= j for k in index.overlapping(r.start, r.end))]
 
 
 def _is_speech(a: Attribution) -> bool:
@@ -121,13 +147,17 @@ def _runs(doc: Doc, labels: numpy.ndarray, role: int) -> list[Span]:
 
 def _snap_to_quotes(doc: Doc, runs: list[Span], quotes: list[tuple[int, int, int, int]]) -> list[Span]:
     """A content run that overlaps a quotation is widened to hold all of it: the marks say where
-    the words begin and end better than the tagger does."""
+    the words begin and end better than the tagger does. `quotes` are in text order."""
+    reach = list(accumulate((qe for _, _, qe, _ in quotes), max))
     out = []
     for run in runs:
         s, e = run.start_char, run.end_char
-        for _, qs, qe, _ in quotes:
-            if qs < e and s < qe:
+        k = bisect_right(reach, s)  # quotes before this one all end by s
+        while k < len(quotes) and quotes[k][1] < e:
+            _, qs, qe, _ = quotes[k]
+            if s < qe:
                 s, e = min(s, qs), max(e, qe)
+            k += 1
         span = char_span(doc, s, e)
         if span is not None:
             out.append(span)
@@ -146,8 +176,9 @@ def _uncaught_quotes(doc: Doc, contents: list[Span], quotes) -> list[Span]:
     """Full-sentence quotations the tagger left out are content too (a quote of its own or a
     continuation); short ones are scare quotes."""
     out = []
+    found = SpanIndex(contents, char_bounds)
     for _, qs, qe, _ in quotes:
-        if any(c.start_char < qe and qs < c.end_char for c in contents):
+        if found.any_overlapping(qs, qe):
             continue
         span = char_span(doc, qs, qe)
         if (
@@ -166,10 +197,11 @@ def _related(a: Token, span: Span) -> bool:
     )
 
 
-def _nearest_cue(doc: Doc, content: Span, cues: list[Span]) -> Span | None:
+def _nearest_cue(doc: Doc, content: Span, cues: SpanIndex[Span]) -> Span | None:
     best, best_key = None, None
     para = paragraph(doc, content.start)
-    for cue in cues:
+    near = cues.overlapping(content.start - MAX_CUE_DISTANCE, content.end + MAX_CUE_DISTANCE + 1)
+    for cue in (cues.items[k] for k in near):  # in the cues' order: a tie goes to the first
         if cue.start < content.end and content.start < cue.end:
             continue
         gap = cue.start - content.end if cue.start >= content.end else content.start - cue.end
@@ -181,7 +213,7 @@ def _nearest_cue(doc: Doc, content: Span, cues: list[Span]) -> Span | None:
     return best
 
 
-def _colon_cue(doc: Doc, content: Span, cues: list[Span], used: dict[int, Attribution]) -> Span | None:
+def _colon_cue(doc: Doc, content: Span, cues: SpanIndex[Span], used: dict[int, Attribution]) -> Span | None:
     """The cue of a paragraph ending "Cruz continued:" or "he declared:", for the quotation that
     opens the next paragraph (a cue not already reporting something else)."""
     colon = content.start - 1
@@ -190,7 +222,8 @@ def _colon_cue(doc: Doc, content: Span, cues: list[Span], used: dict[int, Attrib
     if colon < 0 or doc[colon].text != ":" or "\n" not in doc[colon : content.start].text_with_ws:
         return None
     sent = sentence(doc, colon)
-    found = [c for c in cues if c.end <= colon and sentence(doc, c.start) == sent]
+    near = (cues.items[k] for k in cues.starting_in(sentence_bounds(doc, colon)[0], colon + 1))
+    found = [c for c in near if c.end <= colon and sentence(doc, c.start) == sent]
     return found[-1] if found and found[-1].start not in used else None
 
 
@@ -234,15 +267,18 @@ def _without_time(source: Span) -> Span:
     return source.doc[source.start : end]
 
 
-def _source_for(doc: Doc, cue: Span, sources: list[Span], probs: numpy.ndarray) -> Span | None:
+def _source_for(doc: Doc, cue: Span, sources: SpanIndex[Span], probs: numpy.ndarray) -> Span | None:
     subject = _subject_of(cue.root)
     chosen = S.choose(doc, probs, cue, sources, subject)
     if chosen is not None:
         return chosen
     sent = sentence(doc, cue.root.i)
+    near = sources.starting_in(*sentence_bounds(doc, cue.root.i)) + sources.starting_in(
+        cue.start - 7, cue.start + 8
+    )
     candidates = [
         s
-        for s in sources
+        for s in (sources.items[k] for k in sorted(set(near)))
         if (sentence(doc, s.start) == sent or abs(s.start - cue.start) < 8)
         and any(t.pos_ in S.NOMINAL for t in s)
     ]
@@ -273,7 +309,9 @@ def _type(doc: Doc, content: Span, cue: Span | None, quotes) -> str:
     if cue is not None and cue.text.lower().startswith("according"):
         return "according_to"
     s, e = content.start_char, content.end_char
-    quoted = sum(max(0, min(e, qe) - max(s, qs)) for _, qs, qe, _ in quotes)
+    quoted = sum(
+        min(e, qe) - max(s, qs) for _, qs, qe, _ in (quotes.items[k] for k in quotes.overlapping(s, e))
+    )
     if quoted == 0:
         return "indirect"
     return "direct" if quoted >= 0.9 * len(content.text.strip(" \"“”'.,")) else "mixed"
@@ -332,8 +370,10 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
     towards it."""
     out = []
     used = {a.cue.start for a in found if a.cue is not None}
-    taken = [(a.start, a.end) for a in found]
-    for cue in cues:
+    taken = Intervals()
+    for a in found:
+        taken.add(a.start, a.end)
+    for cue in cues.items:
         if cue.start in used:
             continue
         for clause in sorted(_clauses(doc, cue), key=lambda c: -_clause_score(c, probs)):
@@ -342,7 +382,7 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
                 continue
             if float(probs[clause.start : clause.end, CONTENT].mean()) < ORPHAN_MIN:
                 break
-            if any(s < clause.end_char and clause.start_char < e for s, e in taken):
+            if taken.any_overlapping(clause.start_char, clause.end_char):
                 break
             source = _source_for(doc, cue, sources, probs)
             a = Attribution(
@@ -355,7 +395,7 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
                 evidence={"origin=orphan": 1.0},
             )
             out.append(a)
-            taken.append((a.start, a.end))
+            taken.add(a.start, a.end)
             break
     return out
 
@@ -379,8 +419,8 @@ def _keep(doc: Doc, content: Span, probs: numpy.ndarray, quotes) -> bool:
     return len(words) >= MIN_WORDS
 
 
-def _overlaps_quote(content: Span, quotes) -> bool:
-    return any(qs < content.end_char and content.start_char < qe for _, qs, qe, _ in quotes)
+def _overlaps_quote(content: Span, quotes: SpanIndex) -> bool:
+    return quotes.any_overlapping(content.start_char, content.end_char)
 
 
 def _extend(a: Attribution, content: Span) -> None:

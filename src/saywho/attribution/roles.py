@@ -22,6 +22,8 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "roles.bin"
 WIDTH, DEPTH, ROWS, FEATURE_WIDTH, PIECES = 64, 4, 5000, 32, 2
 N_FEATURES = 11
 WINDOW = 2  # words either side each layer sees: eight in all through four layers
+MARGIN = WINDOW * DEPTH  # how far a token's features reach in the output
+PIECE_TOKENS = 10_000  # the tagger's rows are computed this many at a time (predict)
 _MIX = numpy.uint64(0x9E3779B97F4A7C15)
 
 
@@ -110,7 +112,23 @@ def predict(
         model = load_model()
     if model is None or len(doc) == 0:
         return None
-    return model.predict([features(doc, quoted)])[0]
+    return _predict_in_pieces(model, features(doc, quoted))
+
+
+def _predict_in_pieces(model: Model, rows: numpy.ndarray, size: int = PIECE_TOKENS) -> numpy.ndarray:
+    """The model's output for a long document, computed PIECE_TOKENS rows at a time (its working
+    arrays grow with the rows it is given: 1.4 GB for 100,000 tokens at once). Each piece is given
+    the MARGIN rows either side that reach its own through the encoder's windows, so every row
+    comes out as it would from the whole document at once."""
+    n = len(rows)
+    if n <= size:
+        return model.predict([rows])[0]
+    out = []
+    for start in range(0, n, size):
+        lo, hi = max(0, start - MARGIN), min(n, start + size + MARGIN)
+        probs = model.predict([rows[lo:hi]])[0]
+        out.append(probs[start - lo : start - lo + min(size, n - start)])
+    return numpy.concatenate(out)
 
 
 def quote_state(doc: Doc, spans: list[tuple[int, int, int, int]]) -> numpy.ndarray:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import keep
 from saywho.attribution import roles as R
-from saywho.attribution.layout import sentence
+from saywho.attribution.layout import SpanIndex, sentence
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "sources.json"
 SOURCE = R.ROLES.index("SOURCE")
@@ -26,13 +26,14 @@ NEAR = 8  # tokens: a run this close to the cue is a candidate whatever the sent
 FAR = 40  # tokens: a run farther from the cue is none, however long its sentence
 
 
-def candidates(doc: Doc, cue: Span, runs: list[Span], subject: Token | None) -> list[Span]:
+def candidates(doc: Doc, cue: Span, runs: list[Span] | SpanIndex[Span], subject: Token | None) -> list[Span]:
     """The mentions that may name the cue's speaker: SOURCE runs in its sentence or the next to it
-    (within FAR tokens), and the subject's phrase."""
+    (within FAR tokens), and the subject's phrase. Pass `runs` indexed when asking for many cues."""
+    runs = runs if isinstance(runs, SpanIndex) else SpanIndex(runs)
     sent = sentence(doc, cue.root.i)
     out = [
         s
-        for s in runs
+        for s in (runs.items[k] for k in runs.starting_in(cue.start - FAR, cue.start + FAR + 1))
         if (abs(sentence(doc, s.start) - sent) <= 1 or abs(s.start - cue.start) < NEAR)
         and abs(s.start - cue.start) <= FAR
         and any(t.pos_ in NOMINAL for t in s)
@@ -69,7 +70,9 @@ def signs(doc: Doc, probs: numpy.ndarray, cue: Span, span: Span, subject: Token 
     return out
 
 
-def choose(doc: Doc, probs: numpy.ndarray, cue: Span, runs: list[Span], subject: Token | None) -> Span | None:
+def choose(
+    doc: Doc, probs: numpy.ndarray, cue: Span, runs: list[Span] | SpanIndex[Span], subject: Token | None
+) -> Span | None:
     """The candidate the model ranks first, or None without candidates or without the model."""
     model = keep.read_model(MODEL_PATH)
     found = candidates(doc, cue, runs, subject)

@@ -4,20 +4,23 @@ summary and exit statuses, and a run killed with SIGKILL then started again (a r
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import saywho.batch
 import saywho.store.ingest
 from saywho.cli import main
-from saywho.store import connect
+from saywho.store import StoreError, connect
 from saywho.store.ingest import delete, ingest
 from saywho.store.search import search_quotes
 from test_store_fakes import fake_analyse_chunk, needs_extraction_model, store_contents, write_corpus
@@ -299,3 +302,69 @@ def test_a_terminal_shows_a_progress_bar_with_rate_and_eta(tmp_path: Path) -> No
         reporter.progress.refresh()
         shown = screen.getvalue()
     assert "ingesting" in shown and "articles/s" in shown and "ETA" in shown and "3/3" in shown
+
+
+def ingest_rounds(corpus: str, dbs: list[str], barrier: Any, results: Any) -> None:
+    """One process of the race below: each round, wait for the others, then ingest into that
+    round's new store."""
+    for db in dbs:
+        barrier.wait()
+        # Spin to a moment all the racers share: waking from the barrier alone staggers them.
+        go = (time.monotonic() // 0.02 + 2) * 0.02
+        while time.monotonic() < go:
+            pass
+        try:
+            conn = connect(db)
+            try:
+                ingest(conn, [corpus], task=fake_analyse_chunk)
+            finally:
+                conn.close()
+            results.put((db, None))
+        except (StoreError, sqlite3.Error) as error:
+            results.put((db, str(error)))
+
+
+def test_ingests_creating_one_new_store_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
+    """Two ingests starting together on a new --db: one used to fail ("locked ... gave up":
+    switching to WAL does not wait for a reader), 1 to 5 rounds in 100 on two cores."""
+    corpus = write_corpus(tmp_path / "corpus", 2)
+    processes, rounds = 2, 100
+    dbs = [str(tmp_path / f"s{n}.db") for n in range(rounds)]
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(processes), context.Queue()
+    racers = [
+        context.Process(target=ingest_rounds, args=(str(corpus), dbs, barrier, results))
+        for _ in range(processes)
+    ]
+    for racer in racers:
+        racer.start()
+    outcomes = [results.get(timeout=120) for _ in range(processes * rounds)]
+    for racer in racers:
+        racer.join(timeout=30)
+    assert [failure for _, failure in outcomes if failure] == []
+    for db in dbs:
+        conn = sqlite3.connect(db)
+        stored = conn.execute("SELECT article_id, count(*) FROM quotes GROUP BY article_id").fetchall()
+        assert sorted(stored) == [("a000", 2), ("a001", 2)]
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+        conn.close()
+
+
+def test_a_new_store_another_process_is_setting_up_is_waited_for(tmp_path: Path) -> None:
+    """The race above, made certain: another connection holds the new file's write lock (as the
+    other ingest does while it switches the file to WAL) just as this one wants it: SQLite refuses
+    that switch at once, without waiting, so the store's setup must wait itself."""
+    db = tmp_path / "s.db"
+    db.touch()  # as the other ingest leaves it a moment after creating it
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        conn = connect(db)
+    finally:
+        release.join()
+        other.close()
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    conn.close()
+    assert run_ingest(db, write_corpus(tmp_path / "corpus", 2)).totals["articles"] == 2

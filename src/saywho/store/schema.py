@@ -8,13 +8,18 @@ store is refused without a byte written to it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 DEFAULT_DB = "saywho.db"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
+RETRY_DELAYS = (0.005, 0.2)  # first and longest pause between tries of a statement SQLite will not wait for
+
+T = TypeVar("T")
 
 TABLES = (
     """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID""",
@@ -125,10 +130,15 @@ class StoreError(Exception):
     """The store cannot be used: a clear, one-line reason naming the file."""
 
 
+def is_locked(error: sqlite3.Error) -> bool:
+    message = str(error)
+    return "locked" in message or "busy" in message
+
+
 def explain(error: sqlite3.Error, path: str | Path) -> StoreError:
     """An SQLite error as the user should read it."""
     message = str(error)
-    if "locked" in message or "busy" in message:
+    if is_locked(error):
         return StoreError(f"{path}: the store is locked by another process (waited, then gave up)")
     if "full" in message or "disk I/O" in message:
         return StoreError(
@@ -193,6 +203,46 @@ def create_tables(conn: sqlite3.Connection) -> None:
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
 
+def until_unlocked(step: Callable[[], T], timeout: float) -> T:
+    """`step()`, tried again while SQLite says the database is locked, for up to `timeout` seconds.
+
+    busy_timeout makes most statements wait for another connection, but not all: switching the
+    journal to WAL fails at once, unwaited, while another connection holds the file's write lock
+    (two ingests making one new store at the same moment: about one run in fifty failed), so the
+    store's setup is retried. `step` must be safe to repeat.
+    """
+    deadline = time.monotonic() + timeout
+    delay, longest = RETRY_DELAYS
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as error:
+            if not is_locked(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(min(delay, max(deadline - time.monotonic(), 0)))
+        delay = min(delay * 2, longest)
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Put the store in WAL mode (a no-op once it is: the mode is kept in the file)."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode != "wal":  # SQLite answers with the mode kept when it cannot change it
+        raise sqlite3.OperationalError(f"database is locked (journal mode stayed {mode})")
+
+
+def set_up(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+    """Check the file is a store (or empty, to be made one when `create`), then WAL and tables;
+    every step repeatable, for `until_unlocked`."""
+    new = check_schema(conn, path)  # reads the header first: a corrupt file fails here, unwritten
+    if new and not create:
+        raise StoreError(f"{path}: an empty database, not a saywho store yet (saywho ingest makes one)")
+    use_wal(conn)
+    if new:
+        create_tables(conn)
+
+
 def connect(
     path: str | Path = DEFAULT_DB, create: bool = True, timeout: float | None = None
 ) -> sqlite3.Connection:
@@ -206,22 +256,16 @@ def connect(
         raise StoreError(f"{path}: a directory, not a store file")
     if not create and not path.is_file():
         raise StoreError(f"{path}: no store here (saywho ingest makes one)")
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT if timeout is None else timeout, isolation_level=None)
+    timeout = BUSY_TIMEOUT if timeout is None else timeout
+    # The busy timeout is set as the connection opens, before any statement can meet a lock.
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
         with store_errors(path):
             conn.execute("PRAGMA foreign_keys = ON")
-            new = check_schema(conn, path)  # reads the header first: a corrupt file fails here, unwritten
-            if new and not create:
-                raise StoreError(
-                    f"{path}: an empty database, not a saywho store yet (saywho ingest makes one)"
-                )
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
             # In WAL mode NORMAL is safe against a crashed or killed process (power loss may lose
             # the last commits, never consistency), and much faster than FULL.
             conn.execute("PRAGMA synchronous = NORMAL")
-            if new:
-                create_tables(conn)
+            until_unlocked(lambda: set_up(conn, path, create), timeout)
     except BaseException:
         conn.close()
         raise

@@ -22,8 +22,9 @@ from saywho.store.ingest import ingest
 from saywho.store.search import search_quotes
 from saywho.web import Limits, create_app
 from saywho.web.database import open_read_only
+from saywho.web.links import API_ARTICLES, article_url
 from saywho.web.markup import diff_pieces, marked_pieces, speakers
-from saywho.web.security import RateLimiter, check_exposure, is_loopback
+from saywho.web.security import MIN_TOKEN_LENGTH, RateLimiter, check_exposure, chosen_token, is_loopback
 from saywho.web.timeline import timeline
 
 # Markup an article might carry, which must reach the browser as text.
@@ -31,7 +32,7 @@ SCRIPT = "<script>alert('x')</script>"
 IMAGE = "<img src=x onerror=alert(1)>"
 LINK = '<a href="javascript:alert(2)">click</a>'
 # A few tiny articles: one statement in two outlets, worded differently inside the quotation marks;
-# one full of markup; one whose id holds a slash.
+# one full of markup; one whose id holds slashes and '..' (a browser would fold it if left unencoded).
 RECORDS = [
     {
         "id": "wire-1",
@@ -61,7 +62,7 @@ RECORDS = [
         "“We take security seriously <script>alert(3)</script>,” said Anna Berg, the council's spokeswoman.",
     },
     {
-        "id": "desk/brief-1",
+        "id": "desk/2024/../brief-1",
         "title": "Ferry brief",
         "published": "2024-03-08",
         "outlet": "Wire",
@@ -265,11 +266,24 @@ def test_article_page_links_speakers_statements_and_shows_the_source(
     assert "<h1>Port talks stall</h1>" in html
 
 
-def test_an_article_id_with_a_slash_is_reachable(client: TestClient) -> None:
-    response = client.get("/articles/desk/brief-1")
-    assert response.status_code == 200 and "Ferry brief" in response.text
-    assert client.get("/api/articles/desk/brief-1").json()["document"]["id"] == "desk/brief-1"
-    assert 'href="/articles/desk/brief-1"' in client.get("/", params={"q": "ferry"}).text
+def test_an_article_id_with_slashes_and_dots_is_linked_encoded_and_reachable(client: TestClient) -> None:
+    encoded = "desk%2F2024%2F..%2Fbrief-1"  # one path segment: nothing for a browser to resolve
+    assert f'href="/articles/{encoded}"' in client.get("/", params={"q": "ferry"}).text
+    page = client.get(f"/articles/{encoded}")
+    assert page.status_code == 200 and "Ferry brief" in page.text
+    assert f'href="/api/articles/{encoded}"' in page.text
+    assert client.get(f"/api/articles/{encoded}").json()["document"]["id"] == "desk/2024/../brief-1"
+    assert client.get("/articles/desk/2024/../brief-1").status_code == 404  # what a browser made of it
+
+
+def test_an_id_no_path_can_hold_is_linked_as_a_parameter(client: TestClient) -> None:
+    # '.' and '..' are resolved by a browser even encoded: such an id goes in ?id=
+    assert article_url("..") == "/articles/?id=.." and article_url(".", API_ARTICLES) == "/api/articles/?id=."
+    assert article_url("a b?#%") == "/articles/a%20b%3F%23%25"
+    assert "Port talks stall" in client.get("/articles/", params={"id": "wire-1"}).text
+    assert client.get("/api/articles/", params={"id": "wire-1"}).json()["document"]["id"] == "wire-1"
+    missing = client.get("/api/articles/", params={"id": ".."})
+    assert missing.status_code == 404 and "'..'" in missing.json()["detail"]
 
 
 def test_flags_are_shown_with_what_they_mean() -> None:
@@ -534,6 +548,28 @@ def test_serve_refuses_a_public_address_without_a_token(
     assert "not a usable SQLite database" in capsys.readouterr().err
 
 
+def test_a_blank_or_short_token_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect(tmp_path / "s.db").close()
+    serve = ["serve", "--db", str(tmp_path / "s.db"), "--port", "70"]
+    monkeypatch.delenv("SAYWHO_TOKEN", raising=False)
+    for token, words in (
+        ("", "--token is blank"),
+        ("   ", "--token is blank"),
+        ("x", "--token is too short"),
+    ):
+        assert main([*serve, "--token", token]) == 2
+        err = capsys.readouterr().err
+        assert words in err and f"at least {MIN_TOKEN_LENGTH}" in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("SAYWHO_TOKEN", "x")
+    assert main(serve) == 2
+    assert "SAYWHO_TOKEN is too short (1 characters)" in capsys.readouterr().err
+    assert chosen_token(None, {}) is None
+    assert chosen_token(None, {"SAYWHO_TOKEN": "long enough"}) == "long enough"
+    assert chosen_token("from-the-option", {"SAYWHO_TOKEN": "x"}) == "from-the-option"
+
+
 def test_the_store_is_opened_read_only(db: Path, tmp_path: Path) -> None:
     conn = open_read_only(db)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
@@ -552,4 +588,16 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/quotes", "/api/articles/{article_id}", "/api/analyse"} <= set(paths)
     assert "/" not in paths  # the pages are for people
-    assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_api_pages_load_nothing_from_elsewhere(client: TestClient, page: str) -> None:
+    response = client.get(page)
+    assert response.status_code == 200
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", response.text)
+    assert not re.search(r"url\s*[:=(]\s*[\"'](https?:)?//", response.text)  # swagger's spec URL too
+    assets = re.findall(r"(?:src|href)=[\"']?(/[^\"' >]+)", response.text)
+    assert any(asset.endswith(".js") for asset in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    assert "default-src 'self'" in response.headers["content-security-policy"]

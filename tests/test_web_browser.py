@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from saywho.attribution import roles
 from saywho.web import create_app
 from test_web import IMAGE, PASTED, SCRIPT, build_store, write_records
+from web_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
@@ -37,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_SECONDS = 30
 
 # The accessibility smoke check, run in the page: inputs have labels, one h1 and no heading level
 # skipped, and text over highlights (and links, buttons, muted text) has a contrast of >= 4.5:1,
@@ -112,21 +108,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[
     folder = tmp_path_factory.mktemp("browser")
     # Relative from the checkout (as make demo ingests them): the pages and screenshot show samples/...
     db = build_store(folder, [os.path.relpath(ROOT / "samples"), str(write_records(folder))])
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    running = uvicorn.Server(uvicorn.Config(create_app(db), log_level="warning"))
-    thread = threading.Thread(target=running.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while not running.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(SERVER_START_SECONDS)
-    listener.close()
+    with serving(create_app(db)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +219,37 @@ def test_screenshot_of_an_article_for_the_readme(page: Any, server: str) -> None
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    [("/docs", ".opblock-summary-path"), ("/redoc", "[data-section-id^='tag/API/operation']")],
+)
+def test_the_api_pages_render_with_no_other_site_reachable(
+    page: Any, server: str, path: str, operation: str
+) -> None:
+    elsewhere: list[str] = []
+
+    def only_this_server(route: Any) -> None:  # as if there were no internet
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_server)
+    page.goto(server + path)
+    page.wait_for_selector(operation)
+    shown = page.locator("body").inner_text()
+    for api_path in ("/api/quotes", "/api/articles/{article_id}", "/api/analyse"):
+        assert api_path in shown
+    assert elsewhere == []
+
+
+def test_an_article_whose_id_holds_slashes_and_dots_opens_from_its_link(page: Any, server: str) -> None:
+    page.goto(f"{server}/?q=ferry")
+    page.locator("li.card .where a").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Ferry brief"
+    page.get_by_role("link", name="as JSON").click()
+    assert '"desk/2024/../brief-1"' in page.content()

@@ -4,22 +4,27 @@
     uvicorn.run(app, host="127.0.0.1", port=8000)
 
 Pages are rendered on the server from Jinja templates (no script is needed to read them); the
-OpenAPI description of the JSON API is at /docs.
+OpenAPI description of the JSON API is at /docs, its scripts served from here (fastapi-offline ships
+them), so it works with no internet. Posted texts are analysed in worker processes (analysing.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 
 from saywho import __version__
 from saywho.model import quoted_words
+from saywho.web.analysing import Analyser
 from saywho.web.database import Database, open_read_only
 from saywho.web.errors import add_error_handlers, error_response
+from saywho.web.links import API_ARTICLES, article_url
 from saywho.web.markup import flag_help
 from saywho.web.security import (
     TOKEN_COOKIE,
@@ -34,13 +39,18 @@ from saywho.web.views import api, pages
 HERE = Path(__file__).parent
 ANALYSE_PATHS = ("/api/analyse", "/analyse")
 # Pages may load only this server's own style sheet: no script, no inline style, no frames. The
-# article text is escaped anyway; this is the second lock on the door. /docs (FastAPI's Swagger
-# page) loads its script from a CDN and is left out.
+# article text is escaped anyway; this is the second lock on the door.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
-OPEN_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
+# The API's pages (Swagger UI, ReDoc) start their scripts inline; everything they load comes from
+# this server too, never from another site.
+DOCS_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
+DOCS_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'"
+)
 TOKEN_NEEDED = "this server needs its token: add ?token=T to the address, or send the header X-Saywho-Token"
 
 
@@ -49,6 +59,8 @@ def templates() -> Jinja2Templates:
     found.env.globals["flag_help"] = flag_help
     found.env.globals["version"] = __version__
     found.env.globals["quoted_words"] = quoted_words
+    found.env.globals["article_url"] = article_url
+    found.env.globals["API_ARTICLES"] = API_ARTICLES
     return found
 
 
@@ -58,11 +70,22 @@ def create_app(db_path: str | Path, token: str | None = None, limits: Limits | N
     StoreError at once if the file is not a usable store."""
     open_read_only(db_path).close()  # fail now, with the reason, not at the first request
     limits = limits or Limits()
-    app = FastAPI(
+    analyser = Analyser(limits.analyse_workers, limits.analyse_seconds, limits.analyse_queue)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        analyser.close()  # the worker processes end with the server
+
+    app = FastAPIOffline(
         title="saywho",
         version=__version__,
         description="Who said what, to whom, and when: quotes found in news articles, searchable.",
+        lifespan=lifespan,
+        # Swagger UI would fetch a badge from its online validator: nothing leaves this server.
+        swagger_ui_parameters={"validatorUrl": None},
     )
+    app.state.analyser = analyser
     app.state.database = Database(db_path)
     app.state.templates = templates()
     app.state.limits = limits
@@ -87,8 +110,9 @@ def create_app(db_path: str | Path, token: str | None = None, limits: Limits | N
             response.set_cookie(TOKEN_COOKIE, token or "", httponly=True, samesite="strict")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")  # a ?token= must not leak
-        if not request.url.path.startswith(OPEN_PATHS):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        docs = request.url.path in DOCS_PATHS
+        policy = DOCS_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
     return app

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from saywho.store.schema import StoreError
+from saywho.web.analysing import AnalysisFailed, AnalysisRefused
 
 TITLES = {
     400: "Bad request",
@@ -33,11 +34,16 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None, **extra: Any
+    request: Request,
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    title: str | None = None,
+    **extra: Any,
 ) -> Response:
     if wants_json(request):
         return JSONResponse({"detail": message, **extra}, status_code=status, headers=headers)
-    title = TITLES.get(status, "Error")
+    title = title or TITLES.get(status, "Error")
     context = {"title": title, "status": status, "message": message}
     return request.app.state.templates.TemplateResponse(
         request, "error.html", context, status_code=status, headers=headers
@@ -78,6 +84,18 @@ async def on_store_error(request: Request, error: Exception) -> Response:
     return error_response(request, 503, str(error))
 
 
+async def on_analysis_refused(request: Request, error: Exception) -> Response:
+    assert isinstance(error, AnalysisRefused)
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    return error_response(request, 503, str(error), headers, title="Analysis unavailable")
+
+
+async def on_analysis_failed(request: Request, error: Exception) -> Response:
+    # A bug in the analysis: its worker's traceback goes to the log, the reader gets one line.
+    log.error("%s %s: the analysis failed in its worker:\n%s", request.method, request.url.path, error)
+    return error_response(request, 500, "the analysis failed; the server's log has the details")
+
+
 async def on_failure(request: Request, error: Exception) -> Response:
     # Anything else is a bug: the log gets the traceback, the reader one line.
     log.error("%s %s failed", request.method, request.url.path, exc_info=error)
@@ -90,4 +108,6 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(StoreError, on_store_error)
+    app.add_exception_handler(AnalysisRefused, on_analysis_refused)
+    app.add_exception_handler(AnalysisFailed, on_analysis_failed)
     app.add_exception_handler(Exception, on_failure)

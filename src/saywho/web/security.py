@@ -1,6 +1,7 @@
-"""What keeps `saywho serve` safe to leave running: a token when it listens beyond this machine, a
-cap on the size of what is posted for analysis, and a per-client rate of analyses (each costs a
-parse: a loop of them would take the machine).
+"""What keeps `saywho serve` safe to leave running: a token (long enough to be one) when it listens
+beyond this machine, a cap on the size of what is posted for analysis, a per-client rate of analyses
+(each costs a parse: a loop of them would take the machine), and bounds on each analysis's time and
+on how many wait (enforced by analysing.Analyser).
 """
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import math
+import os
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,7 @@ TOKEN_ENV = "SAYWHO_TOKEN"
 TOKEN_HEADER = "X-Saywho-Token"
 TOKEN_PARAM = "token"
 TOKEN_COOKIE = "saywho_token"
+MIN_TOKEN_LENGTH = 8  # shorter is guessed by trying: a token is meant to keep strangers out
 # Rate-limit bookkeeping is swept of idle clients once it holds this many.
 MAX_TRACKED_CLIENTS = 10_000
 
@@ -32,6 +35,9 @@ class Limits:
     analyse_bytes: int = 1_000_000  # a request body; the longest news articles are ~100 kB of text
     analyse_requests: int = 30  # per client ...
     analyse_window: float = 60.0  # ... in any this many seconds
+    analyse_seconds: float = 60.0  # one analysis at most (a long article takes a few seconds)
+    analyse_queue: int = 4  # analyses waiting for a worker; more are refused at once (503)
+    analyse_workers: int = 1  # processes analysing side by side, each holding a pipeline (~0.5 GB)
 
 
 def is_loopback(host: str) -> bool:
@@ -42,6 +48,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # a host name other than localhost may resolve to anything
+
+
+def chosen_token(option: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The token `serve` requires: --token, else the environment's SAYWHO_TOKEN, else None.
+    ValueError for a blank or short one, which would lock nothing."""
+    token, where = (option, "--token") if option is not None else (environ.get(TOKEN_ENV), TOKEN_ENV)
+    if token is None:
+        return None
+    if not token.strip():
+        raise ValueError(f"{where} is blank: give a token of at least {MIN_TOKEN_LENGTH} characters")
+    if len(token.strip()) < MIN_TOKEN_LENGTH:
+        raise ValueError(
+            f"{where} is too short ({len(token.strip())} characters): a token needs at least "
+            f"{MIN_TOKEN_LENGTH}, or it is soon guessed"
+        )
+    return token
 
 
 def check_exposure(host: str, token: str | None) -> None:

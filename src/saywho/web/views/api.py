@@ -3,20 +3,20 @@ posted text. FastAPI describes it at /docs."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from saywho.reading import parse_date
 from saywho.store.articles import get_analysis
 from saywho.store.search import DEFAULT_LIMIT
-from saywho.web.analysing import analyse_text
+from saywho.web.analysing import Analyser
 from saywho.web.security import rate_limited
-from saywho.web.views.params import Offset, SearchForm, connection, run_search, search_form
+from saywho.web.views.params import ArticleId, Offset, SearchForm, connection, run_search, search_form
 
 MAX_LIMIT = 500
 
@@ -46,7 +46,7 @@ def quotes(
     response_class=JSONResponse,
     responses={200: {"description": "the analysed document"}, 404: {"description": "no such article"}},
 )
-def article(article_id: str, conn: Annotated[sqlite3.Connection, Depends(connection)]) -> JSONResponse:
+def article(article_id: ArticleId, conn: Annotated[sqlite3.Connection, Depends(connection)]) -> JSONResponse:
     """One stored article's analysis, exactly as `saywho extract --format json` gives it."""
     data = get_analysis(conn, article_id)
     if data is None:
@@ -73,11 +73,12 @@ class AnalyseRequest(BaseModel):
         200: {"description": "the analysed document"},
         413: {"description": "the body is over the size limit"},
         429: {"description": "too many analyses from this client; see Retry-After"},
+        503: {"description": "the analysis took over the server's time limit, or too many are waiting"},
     },
 )
-async def analyse(request: AnalyseRequest) -> JSONResponse:
+async def analyse(body: AnalyseRequest, request: Request) -> JSONResponse:
     """Analyse posted text: who said what, to whom and when, as the contract's JSON."""
-    result: dict[str, Any] = await run_in_threadpool(
-        analyse_text, request.text, request.published, request.title
-    )
+    analyser: Analyser = request.app.state.analyser
+    # Awaited, not run in a thread: a long analysis holds neither a thread the pages need nor the GIL.
+    result: dict[str, Any] = await asyncio.wrap_future(analyser.submit(body.text, body.published, body.title))
     return JSONResponse(result)

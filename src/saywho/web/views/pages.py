@@ -3,6 +3,7 @@ the analyse page (paste an article, see it marked up)."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +16,7 @@ from saywho.reading import parse_date
 from saywho.store.articles import get_analysis
 from saywho.store.listing import list_speakers, list_statements
 from saywho.store.search import search_quotes
-from saywho.web.analysing import analyse_text
+from saywho.web.analysing import Analyser, AnalysisRefused
 from saywho.web.database import (
     QuoteLinks,
     article_links,
@@ -27,6 +28,7 @@ from saywho.web.markup import diff_pieces, marked_pieces, speaker_key, speakers
 from saywho.web.security import rate_limited
 from saywho.web.timeline import timeline
 from saywho.web.views.params import (
+    ArticleId,
     Offset,
     SearchForm,
     SpeakerId,
@@ -43,8 +45,12 @@ router = APIRouter(include_in_schema=False)
 Connection = Annotated[sqlite3.Connection, Depends(connection)]
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+def render(
+    request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> Response:
+    return request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status, headers=headers
+    )
 
 
 def paging(offset: int, total: int, size: int = PAGE_SIZE) -> dict[str, int | None]:
@@ -108,7 +114,7 @@ def article_context(data: dict[str, Any], links: dict[str, QuoteLinks]) -> dict[
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: str, conn: Connection) -> Response:
+def article_page(request: Request, article_id: ArticleId, conn: Connection) -> Response:
     data = get_analysis(conn, article_id)
     if data is None:
         raise HTTPException(404, f"no article {article_id!r} in the store")
@@ -165,5 +171,15 @@ async def analyse_page(request: Request) -> Response:
         published = parse_date(form["published"]) if form["published"].strip() else None
     except ValueError as error:
         return render(request, "analyse.html", status=422, form=form, error=f"published: {error}")
-    data = await run_in_threadpool(analyse_text, form["text"], published, form["title"].strip() or None)
-    return render(request, "analyse.html", form=form, **article_context(data, {}))
+    analyser: Analyser = request.app.state.analyser
+    try:
+        data = await asyncio.wrap_future(
+            analyser.submit(form["text"], published, form["title"].strip() or None)
+        )
+    except AnalysisRefused as error:  # the form again, the text kept, saying why
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+        return render(request, "analyse.html", status=503, headers=headers, form=form, error=str(error))
+    # Marking up a long text takes a while: in a thread, so the event loop goes on serving.
+    return await run_in_threadpool(
+        lambda: render(request, "analyse.html", form=form, **article_context(data, {}))
+    )

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import HTTPException, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
 
 from saywho.store.dates import period
@@ -75,6 +75,17 @@ def search_form(
     until: Annotated[Period, Query(description="up to this day, month, ISO week or year")] = None,
 ) -> SearchForm:
     return SearchForm(q, speaker, outlet, since, until)
+
+
+def article_key(
+    article_id: Annotated[str, Path(description="the article's id, URL-encoded ('/' as %2F)")],
+    id: Annotated[str | None, Query(description="the id instead, when it is '.' or '..'")] = None,
+) -> str:
+    """The article an address names: its path, or ?id= for the ids no path can hold (links.py)."""
+    return id if not article_id and id is not None else article_id
+
+
+ArticleId = Annotated[str, Depends(article_key)]
 
 
 def connection(request: Request) -> sqlite3.Connection:

@@ -234,7 +234,6 @@ def test_records_and_speakers_json_from_an_analysis() -> None:
         ("Tsikhanouskaya", "Svetlana Tikhanovskaya"),
         ("Selenskyj", "Zelensky"),
         ("Ted Cruz", "Ted Kruz"),
-        ("Kruz", "Ted Cruz"),
         ("Gwen Moore", "Gwen Moor"),
         ("De Blasio", "Bill de Blasio"),
     ],
@@ -253,6 +252,8 @@ def test_romanisations_of_one_name_merge(a: str, b: str) -> None:
         ("Jane Moore", "Jan Moore"),
         ("Boris Johnson", "Boris Johnston"),
         ("Van Morrison", "Jim Morrison"),
+        ("Mike Coffman", "Michael Kofman"),
+        ("Jon Cohen", "Jon Kohan"),
     ],
 )
 def test_relatives_and_near_names_stay_apart(a: str, b: str) -> None:

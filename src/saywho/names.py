@@ -4,7 +4,7 @@ Spelling: `ascii_fold` writes any script in ASCII (anyascii: "Тихановск
 `skeleton` rewrites one name word so that the usual romanisations of one sound give one form: the
 English, German, Polish, French and Belarusian spellings of a Cyrillic name (Khrushchev /
 Chruschtschow / Chruszczow, Gorbachev / Gorbatschow / Gorbaczow, Tsikhanouskaya / Tikhanovskaya)
-and a hard c / k (Cruz / Kruz). What the rules leave apart (vowels, Ts/T, s/z), `spelling_variant`
+and (`hard_c`) a hard c / k (Cruz / Kruz). What the rules leave apart (vowels, Ts/T, s/z), `spelling_variant`
 and `similarity` (rapidfuzz edit distances) judge.
 
 Debris: `clean_record` takes off a record's name what a web page glued to it: a title
@@ -46,7 +46,6 @@ _SKELETON_RULES = [
     (r"ph", "f"),
     (r"w", "v"),
     (r"ou(?=[^aeiouyh])", "ov"),  # Belarusian ў: Tsikhanouskaya, Lukashenka's Alyaksandr
-    (r"c(?=[aoulrkt]|$)", "k"),  # a hard c: Cruz / Kruz, Clinton
     (r"ts|tz", "c"),
     (r"q", "k"),
     (r"y", "i"),
@@ -72,6 +71,16 @@ def skeleton(word: str) -> str:
     for pattern, repl in _SKELETON_RES:
         s = pattern.sub(repl, s)
     return s
+
+
+_HARD_C = re.compile(r"c(?=[aoulrkt]|$)")
+
+
+def hard_c(key: str) -> str:
+    """A skeleton with its hard c written k (Cruz / Kruz). Not part of the skeleton: English
+    surnames that differ so are often two people (Coffman / Kofman), so people.py believes it only
+    between identical given names."""
+    return _HARD_C.sub("k", key)
 
 
 def surname_key(words: Iterable[str]) -> str:
@@ -183,13 +192,36 @@ def clean_name(name: str, places: set[str] = frozenset()) -> tuple[str, str | No
     return cleaned, None
 
 
+# Lower-case words that begin a surname: "Ursula von der Leyen" is "von der Leyen".
+PARTICLES = {
+    "van",
+    "von",
+    "de",
+    "der",
+    "den",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "dos",
+    "la",
+    "le",
+    "bin",
+    "al",
+}
+
+
 def looks_like_person(name: str) -> bool:
-    """A name that opens with a known given name, as a person's does ("Vadim Prokopiev")."""
+    """A name shaped as a person's: a known given name, then two or three capitalised words
+    ("Vadim Prokopiev", "Bill de Blasio"; not "Fisher v. University of Texas")."""
     words = name.split()
-    return len(words) > 1 and _given(words[0]) and words[-1][:1].isupper()
-
-
-_RETYPE = {"place": "GPE", "outlet": "ORG"}
+    return (
+        1 < len(words) <= 4
+        and _given(words[0])
+        and all(w[:1].isupper() or w in PARTICLES for w in words[1:])
+        and words[-1][:1].isupper()
+    )
 
 
 def clean_record(record: SpeakerRecord, places: set[str]) -> SpeakerRecord | None:
@@ -199,7 +231,9 @@ def clean_record(record: SpeakerRecord, places: set[str]) -> SpeakerRecord | Non
     name, kind = clean_name(record.name, places)
     if kind == "label":
         return None
-    new_type = _RETYPE.get(kind or "", record.type)
+    if kind == "outlet":  # "TWITTER" read as a person; "Washington Post" keeps its whole name
+        return record if record.type == "ORG" else replace(record, type="ORG")
+    new_type = "GPE" if kind == "place" else record.type
     if record.type != "PERSON" and kind is None:
         if name != record.name and looks_like_person(name):
             new_type = "PERSON"

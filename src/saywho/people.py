@@ -5,9 +5,13 @@ Each article names its speakers its own way ("Sviatlana Tsikhanouskaya", "Svetla
 an article) into corpus-wide `Person`s. It is a pure function: the store calls it at the end of an
 ingest with every record of the corpus and gets the same answer whatever the order of its input.
 
+Records are first cleaned of page debris (names.clean_record: titles, places, outlets, datelines,
+labels; a label such as "Details:" names nobody and is in no person).
+
 How people merge (type PERSON):
-- Names are compared through a transliteration *skeleton* (accents dropped, kh/h, ts/c, y/j/i,
-  w/v, x/ks, -enka/-enko, doubled letters collapsed), so Zelensky, Zelenskyy and Zelenskiy are one.
+- Names are compared through a transliteration *skeleton* (names.py: any script to ASCII, kh/h,
+  ts/c, sch/sz/sh, tsch/cz/ch, y/j/i, w/v, Belarusian ou/ov, -enka/-enko, doubled letters
+  collapsed), so Zelensky, Zelenskyy and Selenskyj are one; Cruz / Kruz only with one given name.
 - Two full names (given name and surname) merge when their surnames agree (equal skeletons, or a
   string similarity of at least 0.8 between longer surnames with full given names agreeing) and
   their given names are compatible: one missing, an initial that fits, equal skeletons, one group of
@@ -23,12 +27,14 @@ How people merge (type PERSON):
 
 Organisations, places and nationalities (ORG, GPE, LOC, NORP) merge on an equal normalised name or
 alias ("the Kremlin" / "Kremlin"). Unnamed collectives (GROUP: "prospective volunteer fighters")
-never merge across articles: two articles' "protesters" are not one group.
+merge across articles only when the articles tell one story and the descriptions agree
+(`merge_groups`): two unrelated articles' "protesters" are not one group.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -39,9 +45,12 @@ from typing import TYPE_CHECKING, Any
 
 from saywho.entities import first_names, metonyms, title_head
 from saywho.names import (
+    PARTICLES,
     ascii_fold,
     clean_name,
     clean_record,
+    hard_c,
+    looks_like_person,
     similarity,
     skeleton,
     spelling_variant,
@@ -59,24 +68,6 @@ HONORIFICS = {
 }  # fmt: skip
 NOT_NAMES = {"he", "she", "they", "it", "i", "we", "you", "he or she", "this", "that", "who"}
 GENERATIONS = {"jr", "sr", "ii", "iii", "iv"}
-# Lower-case words that begin a surname: "Ursula von der Leyen" is "von der Leyen".
-PARTICLES = {
-    "van",
-    "von",
-    "de",
-    "der",
-    "den",
-    "da",
-    "del",
-    "della",
-    "di",
-    "du",
-    "dos",
-    "la",
-    "le",
-    "bin",
-    "al",
-}
 SURNAME_SIMILARITY = 0.8
 GIVEN_SIMILARITY = 0.75
 BARE_SIMILARITY = 0.88
@@ -224,6 +215,9 @@ def same_person(x: _Name, y: _Name) -> float:
     if x.generation != y.generation:
         return 0.0
     given = given_agreement(x, y)
+    if x.surname != y.surname and hard_c(x.surname) == hard_c(y.surname):
+        # Cruz / Kruz: one name only with the same given names, spelled alike (not Mike / Michael).
+        return 2.5 if x.given == y.given and x.given and min(map(len, x.given)) > 1 else 0.0
     surname = surname_similarity(x, y)
     if given is None or surname < SURNAME_SIMILARITY:
         return 0.0
@@ -475,10 +469,9 @@ _GROUP_FILLER = {
     "top", "leading", "senior", "prominent", "key", "high", "ranking", "high-ranking", "various",
     "aspiring", "prospective", "budding", "would-be", "potential", "future", "their", "its",
 }  # fmt: skip
-# Two articles tell one story when they name this many persons in common, not all of them everywhere.
+# Two articles tell one story when they name this many persons in common that are rare: each named in
+# no more articles than the square root of the corpus's count (a story's people, not the campaign's).
 STORY_SHARED = 2
-# A person named in more than this share of the articles tells nothing about which story one is.
-STORY_COMMON = 1 / 3
 
 
 def _singular(word: str) -> str:
@@ -525,10 +518,10 @@ def merge_groups(
     """Group GROUP records: one collective told of by two articles of one story.
 
     Two articles' "protesters" are one group only when the articles tell one story: they name at
-    least STORY_SHARED persons in common (of `people`, the merged persons), at least one of them
-    not named everywhere. Their descriptions must then agree word for word through data/group_words.tsv
-    ("police officials" / "law enforcement officials"). Candidates come from an index on (key,
-    person): never all pairs of groups.
+    least STORY_SHARED persons in common (of `people`, the merged persons) that few articles name.
+    Their descriptions must then agree word for word through data/group_words.tsv ("police
+    officials" / "law enforcement officials"). Candidates come from an index on (description,
+    rare person): never all pairs of groups.
     """
     persons_of: dict[str, set[int]] = defaultdict(set)
     for number, group in enumerate(people):
@@ -536,7 +529,7 @@ def merge_groups(
             persons_of[r.article].add(number)
     articles = len({r.article for group in people for r in group} | {r.article for r in records}) or 1
     spread = Counter(p for ps in persons_of.values() for p in ps)
-    rare = {p for p, n in spread.items() if n <= max(1, articles * STORY_COMMON)}
+    rare = {p for p, n in spread.items() if n <= max(2.0, math.sqrt(articles))}
     keys = [group_key(r.name) for r in records]
     index: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
     for i, r in enumerate(records):
@@ -547,7 +540,7 @@ def merge_groups(
     for members in index.values():  # a bucket holds one description near one rare person: few
         for i, j in itertools.combinations(members, 2):
             a, b = records[i].article, records[j].article
-            if a != b and len(persons_of[a] & persons_of[b]) >= STORY_SHARED:
+            if a != b and len(persons_of[a] & persons_of[b] & rare) >= STORY_SHARED:
                 clusters.union(i, j)
     return [[records[i] for i in sorted(m)] for m in clusters.members.values()]
 
@@ -567,14 +560,26 @@ def _clean(records: list[SpeakerRecord]) -> tuple[list[SpeakerRecord], list[Spea
     by_article: dict[str, list[SpeakerRecord]] = defaultdict(list)
     for r in records:
         by_article[r.article].append(r)
+    # Places a name may be glued to: those two articles name as places (NER calls a one-off
+    # "Trayvon" a place), and an article's own dateline (all capitals).
+    seen: Counter[str] = Counter()
+    for group in by_article.values():
+        seen.update({n.casefold() for r in group if r.type in ("GPE", "LOC") for n in (r.name, *r.aliases)})
+    corpus_places = {n for n, count in seen.items() if count > 1}
     cleaned: list[SpeakerRecord] = []
     alone: list[SpeakerRecord] = []
     for article in sorted(by_article):
         group = by_article[article]
-        places = {n.casefold() for r in group if r.type in ("GPE", "LOC") for n in (r.name, *r.aliases)}
+        places = corpus_places | {
+            n.casefold()
+            for r in group
+            if r.type in ("GPE", "LOC")
+            for n in (r.name, *r.aliases)
+            if n.isupper()
+        }
         kept = [c for r in group if (c := clean_record(r, places)) is not None]
         people = [c for c in kept if c.type == "PERSON" and clean_name(c.name)[1] != "title"]
-        surnames = {n.split()[-1] for c in people for n in (c.name, *c.aliases) if len(n.split()) > 1}
+        surnames = {c.name.split()[-1] for c in people if looks_like_person(c.name)}
         known_places = set(metonyms())
         for c in kept:
             if c.type == "PERSON" and clean_name(c.name)[1] == "title":
@@ -583,7 +588,11 @@ def _clean(records: list[SpeakerRecord]) -> tuple[list[SpeakerRecord], list[Spea
                     cleaned.append(replace(c, name=holders[0].name, aliases=(holders[0].name,)))
                 else:
                     alone.append(c)
-            elif c.type != "PERSON" and c.name in surnames and c.name.casefold() not in known_places:
+            elif (
+                c.type in ("GPE", "LOC", "ORG")
+                and c.name in surnames
+                and c.name.casefold() not in known_places
+            ):
                 cleaned.append(replace(c, type="PERSON"))
             else:
                 cleaned.append(c)

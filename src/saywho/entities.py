@@ -9,7 +9,7 @@ stands for. Sources that are descriptions become ORG or GROUP entities ("the Ukr
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -570,55 +570,87 @@ def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
                     if not any(f is c for f in found):
                         found.append(c)
     full = {id(c) for found in surname.values() for c in found}
+    # What each cluster's full names say, once: the bare names added below are none of them.
+    named: dict[int, _FullNames] = {}
+
+    def facts(c: _Cluster) -> _FullNames:
+        if id(c) not in named:
+            named[id(c)] = _FullNames.of(c)
+        return named[id(c)]
+
     for m in rest:
         c = by_key.get(m.key)
         if _personish(m) and (c is None or id(c) in full):
-            c = _full_name_for(m, surname.get(m.key[0], []), given.get(m.key[0], [])) or c
+            c = _full_name_for(m, surname.get(m.key[0], []), given.get(m.key[0], []), facts) or c
         c = c or get(m.key)
         by_key.setdefault(m.key, c)
         c.add(m)
     return clusters
 
 
-def _full_name_for(m: _Mention, surname: list[_Cluster], given: list[_Cluster]) -> _Cluster | None:
+@dataclass
+class _FullNames:
+    """What a cluster's full names (two words or more) tell _full_name_for, gathered in one pass
+    over its mentions rather than at each bare name that asks."""
+
+    genders: set[str]  # what the name list says of their first words
+    first: int | None  # the first one's first token
+    keys: set[tuple[str, ...]]
+    shapes: set[tuple[tuple[str, ...], bool]]  # (key, first word all capitals: "AG Mukasey")
+    subjects: list[int]  # first tokens, sorted, of those that are a subject
+
+    @classmethod
+    def of(cls, c: _Cluster) -> _FullNames:
+        names = first_names()
+        full = [x for x in c.mentions if len(x.key) > 1]
+        return cls(
+            genders={_listed_gender(x.key, names) for x in full} - {None},
+            first=min((x.span.start for x in full), default=None),
+            keys={x.key for x in full},
+            shapes={(x.key, x.span[0].is_upper and x.span[0].is_alpha) for x in full},
+            subjects=sorted(x.span.start for x in full if x.span.root.dep_ in SUBJECTS),
+        )
+
+
+def _full_name_for(
+    m: _Mention, surname: list[_Cluster], given: list[_Cluster], facts: Callable[[_Cluster], _FullNames]
+) -> _Cluster | None:
     """The full name a bare surname stands for (else a bare first name, one the name list knows):
     the one introduced first, the article's principal, as news names a namesake in full ("his wife,
     Heidi Cruz") and keeps the bare surname for the principal; but where namesakes were the subject
     of this sentence or the last, named in full ("Hillary Clinton answered. Clinton said ..."), the
-    first of those. "Mr. Obama" is not Michelle."""
+    first of those. "Mr. Obama" is not Michelle. `facts` gives a cluster's _FullNames."""
     names = first_names()
     sent = m.span.sent.start
     recent = m.span.doc[sent - 1].sent.start if sent > 0 else sent
 
     def agrees(c: _Cluster) -> bool:
-        stated = {_listed_gender(x.key, names) for x in c.mentions if len(x.key) > 1} - {None}
+        stated = facts(c).genders
         return not m.honorific or not stated or stated == {m.honorific}
 
     def introduced(c: _Cluster, others: set[tuple[str, ...]]) -> tuple[bool, int]:
         """Names of a person's shape first (two or three words, not "AG Mukasey", nor a headline's
         "Rip Donald Trump" where "Donald Trump" is a name too), then by their first full mention."""
-        full = [x for x in c.mentions if len(x.key) > 1]
-        first = min((x.span.start for x in full), default=c.starts[0])
+        found = facts(c)
         shaped = any(
-            len(x.key) <= 3
-            and not (x.span[0].is_upper and x.span[0].is_alpha)  # "AG", not "J.D."
-            and not any(len(k) < len(x.key) and x.key[-len(k) :] == k for k in others)
-            for x in full
+            len(key) <= 3
+            and not capitals  # "AG", not "J.D."
+            and not any(len(k) < len(key) and key[-len(k) :] == k for k in others)
+            for key, capitals in found.shapes
         )
-        return not shaped, first
+        return not shaped, c.starts[0] if found.first is None else found.first
+
+    def subject_lately(c: _Cluster) -> bool:
+        """Named in full as a subject from the sentence before up to m."""
+        subjects = facts(c).subjects
+        k = bisect_left(subjects, recent)
+        return k < len(subjects) and subjects[k] < m.span.start
 
     for matches in (surname, given if m.key[0] in names and m.honorific is None else []):
         matches = [c for c in matches if agrees(c)]
         if matches:
-            keys = {x.key for c in matches for x in c.mentions if len(x.key) > 1}
-            just = [
-                c
-                for c in matches
-                if any(
-                    len(x.key) > 1 and recent <= x.span.start < m.span.start and x.span.root.dep_ in SUBJECTS
-                    for x in c.mentions
-                )
-            ]
+            keys = set().union(*(facts(c).keys for c in matches))
+            just = [c for c in matches if subject_lately(c)]
             return min(just or matches, key=lambda c: introduced(c, keys))
     return None
 
@@ -753,8 +785,10 @@ def _canonical(c: _Cluster) -> str:
         return c.state
     if c.metonym is not None and c.metonym.kind == "seat" and any(m.article for m in c.mentions):
         return f"the {c.mentions[0].text}"  # a seat of power is named with its article
-    forms = [m.text for m in c.mentions]
-    return max(forms, key=lambda f: (len(f.split()), len(f), -forms.index(f)))
+    first: dict[str, int] = {}  # each form's first use
+    for i, m in enumerate(c.mentions):
+        first.setdefault(m.text, i)
+    return max(first, key=lambda f: (len(f.split()), len(f), -first[f]))
 
 
 def _aliases(c: _Cluster, name: str) -> list[str]:
@@ -818,12 +852,14 @@ def _description_entities(
     for e in named:
         _index_heads(e, heads)
     by_key: dict[tuple[str, str], Entity] = {}
+    places = _Places()
     out = []
     for head, source in descriptions:
         doc = source.doc
         span = [head.span.start_char, head.span.end_char]
         before = doc[head.span.start - 1] if head.span.start > source.start else None
-        ent = _antecedent(head.span, heads) if before is not None and before.lower_ in DEFINITE else None
+        definite = before is not None and before.lower_ in DEFINITE
+        ent = _antecedent(head.span, heads, places) if definite else None
         if ent is None and head.type is None:
             continue
         if ent is None:
@@ -838,9 +874,38 @@ def _description_entities(
                 written = _text(doc[before.i : head.span.end])
                 if written not in ent.aliases:
                     ent.aliases.append(written)
-        if span not in ent.mentions:
-            ent.mentions.append(span)
+        places.add(ent, span)
     return out
+
+
+class _Places:
+    """Where each entity is mentioned, for the descriptions that ask (its mentions' starts sorted,
+    and the mentions as a set), kept as descriptions add mentions: no scan of all its mentions
+    at each description."""
+
+    def __init__(self) -> None:
+        self._starts: dict[int, list[int]] = {}
+        self._spans: dict[int, set[tuple[int, int]]] = {}
+
+    def _starts_of(self, e: Entity) -> list[int]:
+        if id(e) not in self._starts:
+            self._starts[id(e)] = sorted(s for s, _ in e.mentions)
+            self._spans[id(e)] = {(s, end) for s, end in e.mentions}
+        return self._starts[id(e)]
+
+    def last_before(self, e: Entity, pos: int) -> int:
+        """The start of e's last mention starting before `pos`; -1 for none."""
+        starts = self._starts_of(e)
+        k = bisect_left(starts, pos)
+        return starts[k - 1] if k else -1
+
+    def add(self, e: Entity, span: list[int]) -> None:
+        """Add a mention [start, end] to e, once."""
+        starts = self._starts_of(e)
+        if (span[0], span[1]) not in self._spans[id(e)]:
+            self._spans[id(e)].add((span[0], span[1]))
+            insort(starts, span[0])
+            e.mentions.append(span)
 
 
 def _index_heads(e: Entity, heads: dict[str, list[Entity]]) -> None:
@@ -849,7 +914,7 @@ def _index_heads(e: Entity, heads: dict[str, list[Entity]]) -> None:
         heads.setdefault(word, []).append(e)
 
 
-def _antecedent(head: Span, heads: dict[str, list[Entity]]) -> Entity | None:
+def _antecedent(head: Span, heads: dict[str, list[Entity]], places: _Places) -> Entity | None:
     """The entity a definite description stands for: a person whose title ends in its head word,
     an organisation or group whose name does, with any proper modifier of the description found in
     its titles or names; the one mentioned last before it."""
@@ -860,7 +925,7 @@ def _antecedent(head: Span, heads: dict[str, list[Entity]]) -> Entity | None:
     for e in heads.get(title_head(head.root.text), []):
         if proper and not proper <= {w.casefold() for f in e.titles + e.aliases for w in f.split()}:
             continue
-        last = max((s for s, _ in e.mentions if s < pos), default=-1)
+        last = places.last_before(e, pos)
         if last > best_pos:
             best, best_pos = e, last
     return best

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from heapq import merge
 
 import numpy
 from spacy.attrs import DEP, IDX
@@ -52,6 +53,42 @@ def _mention(span: Span | None) -> Mention | None:
     return Mention(span.text, span.start_char, span.end_char) if span is not None else None
 
 
+class _Salient:
+    """Who was salient where: (char offset, entity id) of the sentences' subjects, fixed, and of the
+    attributed speakers, added in text order as quotes are resolved; both kept sorted, and by
+    entity type too, so that a pronoun's lookups are bisections, not scans of the article."""
+
+    def __init__(self, subjects: list[tuple[int, str]], by_id: dict[str, Entity]) -> None:
+        self._by_id = by_id
+        self._fixed = sorted(subjects)
+        self._added: list[tuple[int, str]] = []  # appended at or near its end: quotes come in order
+        self._fixed_by_type: dict[str, list[tuple[int, str]]] = {}
+        self._added_by_type: dict[str, list[tuple[int, str]]] = {}
+        for event in self._fixed:
+            self._fixed_by_type.setdefault(by_id[event[1]].type, []).append(event)
+
+    def add(self, offset: int, entity: str) -> None:
+        insort(self._added, (offset, entity))
+        insort(self._added_by_type.setdefault(self._by_id[entity].type, []), (offset, entity))
+
+    def between(self, start: int, end: int) -> Iterator[str]:
+        """Ids of the events at offsets from start to before end, latest first."""
+        lo, hi = (start, ""), (end, "")
+        fixed = self._fixed[bisect_left(self._fixed, lo) : bisect_left(self._fixed, hi)]
+        added = self._added[bisect_left(self._added, lo) : bisect_left(self._added, hi)]
+        return (eid for _, eid in reversed(list(merge(fixed, added))))
+
+    def latest(self, types: Iterable[str], end: int) -> str | None:
+        """Id of the last event before offset `end` whose entity is of one of `types`."""
+        found = []
+        for kind in types:
+            for events in (self._fixed_by_type.get(kind, []), self._added_by_type.get(kind, [])):
+                k = bisect_left(events, (end, ""))
+                if k:
+                    found.append(events[k - 1])
+        return max(found)[1] if found else None
+
+
 @dataclass
 class _Context:
     """What resolution reads from the article: which entity each mention and token belongs to, the
@@ -61,7 +98,7 @@ class _Context:
     by_id: dict[str, Entity]
     by_span: dict[tuple[int, int], Entity]
     owner: list[Entity | None]
-    events: list[tuple[int, str]]  # (char offset, entity id), sorted
+    events: _Salient
     paragraphs: list[int]  # char offsets where a paragraph starts
     sentences: list[int]  # token index where a sentence starts
     quoted: list[bool]
@@ -104,7 +141,8 @@ def _context(
     paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
     by_id = {e.id: e for e in entities}
     starts = sentence_starts(doc)
-    return _Context(doc, by_id, by_span, owner, events, paragraphs, starts, quoted, name_ends(doc))
+    salient = _Salient(events, by_id)
+    return _Context(doc, by_id, by_span, owner, salient, paragraphs, starts, quoted, name_ends(doc))
 
 
 def _compatible(entity: Entity, pronoun: str) -> bool:
@@ -176,14 +214,14 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     first = window.start if window is not None else token.i
     # Salient first: the latest subjects and speakers before it, in its paragraph or the one before;
     # then anyone named in its sentence or the one before (gender may choose them).
-    lo, hi = bisect_left(ctx.events, (ctx.paragraph_start(pos), "")), bisect_left(ctx.events, (pos, ""))
-    ids = [eid for _, eid in reversed(ctx.events[lo:hi])]
+    ids = list(ctx.events.between(ctx.paragraph_start(pos), pos))
     previous = ctx.sentences[max(sentence_of(ctx.sentences, token.i) - 1, 0)]
     candidates = _latest_first(ids + _named_before(token, max(previous, first), ctx), ctx, pronoun)
     if not candidates:  # else anyone named in the window, nearest first
         candidates = _latest_first(_named_before(token, first, ctx), ctx, pronoun)
     if not candidates:  # else the latest attributed speaker or subject anywhere before
-        candidates = _latest_first((ctx.events[i][1] for i in range(hi - 1, -1, -1)), ctx, pronoun, 1)
+        latest = ctx.events.latest(PRONOUN_TYPES[pronoun], pos)
+        candidates = [ctx.by_id[latest]] if latest is not None else []
     return _choose(candidates, pronoun)
 
 
@@ -230,7 +268,7 @@ def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity])
             before = spoken.get(id(a.follows), Speaker())
             speaker = Speaker(before.name, before.entity, before.kind, None)
             if speaker.entity is not None:
-                insort(ctx.events, (a.start, speaker.entity))
+                ctx.events.add(a.start, speaker.entity)
         elif a.source is None:
             speaker = Speaker()
         else:
@@ -238,7 +276,7 @@ def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity])
             flags += [f for f in more if f not in flags]
             speaker = _speaker(entity, _mention(a.source))
             if entity is not None:  # an attributed speaker is salient for the pronouns after it
-                insort(ctx.events, (a.source.start_char, entity.id))
+                ctx.events.add(a.source.start_char, entity.id)
         spoken[id(a)] = speaker
         content = Content(text[a.start : a.end], a.start, a.end, [list(f) for f in a.fragments])
         quote = Quote(

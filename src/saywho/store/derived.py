@@ -14,7 +14,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Hashable, Sequence
 
-from saywho.people import SpeakerRecord, ascii_fold, merge_speakers
+from saywho.people import Person, SpeakerRecord, ascii_fold, merge_speakers
 from saywho.statements import PRONOUN_MENTIONS, QuoteRecord, link_statements
 from saywho.store.schema import get_meta, set_meta, transaction
 from saywho.store.write import NAME_KEY_PREFIX, STALE_KEY, to_json
@@ -57,6 +57,35 @@ def next_free(conn: sqlite3.Connection, key: str, table: str) -> int:
 # --- persons ---------------------------------------------------------------------------------------
 
 
+def spelling_rank(spelling: str, count: int) -> tuple[int, int, str]:
+    """The order spellings of one name (case aside) are preferred in: the most used first, then
+    the fewest words in capitals ("Mike Pence" before "Mike PENCE"), then alphabetical."""
+    shouted = sum(len(word) > 1 and word.isupper() for word in spelling.split())
+    return (-count, shouted, spelling)
+
+
+def preferred_spellings(values: Sequence[str], counts: Counter[str]) -> list[str]:
+    """Each of `values` in its preferred spelling among those `counts` holds for it (case aside),
+    order kept, each once: the shown spelling never hangs on which article came first."""
+    best: dict[str, str] = {}
+    for spelling in sorted(counts, key=lambda s: spelling_rank(s, counts[s])):
+        best.setdefault(spelling.lower(), spelling)
+    return list(dict.fromkeys(best.get(v.strip().lower(), v) for v in values))
+
+
+def shown_spellings(person: Person) -> tuple[str, list[str], list[str]]:
+    """A merged person's name, aliases and titles as shown, people.merge_speakers's choice of words
+    kept but their case settled here: its spelling by the articles using each (once an article)."""
+    names: Counter[str] = Counter()
+    titles: Counter[str] = Counter()
+    for record in person.records:
+        names.update({s.strip() for s in (record.name, *record.aliases) if s.strip()})
+        titles.update({t.strip() for t in record.titles if t.strip()})
+    name = preferred_spellings([person.name], names)[0]
+    aliases = sorted(preferred_spellings(person.aliases, names), key=lambda a: (a.lower(), a))
+    return name, aliases, preferred_spellings(person.titles, titles)
+
+
 def load_records(conn: sqlite3.Connection) -> tuple[list[SpeakerRecord], dict[tuple[str, str], int]]:
     """Every article's named entities, and the person each was last given."""
     records, previous = [], {}
@@ -78,7 +107,10 @@ def refresh_persons(conn: sqlite3.Connection) -> None:
     persons = merge_speakers(records)
     keys = [[(r.article, r.entity) for r in person.records] for person in persons]
     ids, next_id = inherit_ids(keys, previous, next_free(conn, "next_person_id", "persons"))
-    wanted = {pid: (p.name, p.type, p.aliases, p.titles) for pid, p in zip(ids, persons, strict=True)}
+    wanted = {}
+    for pid, person in zip(ids, persons, strict=True):
+        name, aliases, titles = shown_spellings(person)
+        wanted[pid] = (name, person.type, aliases, titles)
 
     stored = {
         row[0]: (row[1], row[2], json.loads(row[3]), json.loads(row[4]))

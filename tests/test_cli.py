@@ -450,6 +450,50 @@ def test_command_runs_as_a_program(articles: list[Path], tmp_path: Path) -> None
     assert done.stderr.strip() == f"saywho: {tmp_path / 'gone.txt'}: no such file or directory"
 
 
+SLOW_EXTRACT = """
+import sys, time
+import saywho
+from saywho.model import Analysis
+
+def slow(documents):
+    for document in documents:
+        time.sleep(0.1)
+        yield Analysis(document, [], [])
+
+saywho.analyse_documents = slow  # a stand-in analysis: a tenth of a second an article
+from saywho.cli import main
+sys.exit(main(["extract", {corpus!r}, "--out-dir", {out!r}]))
+"""
+
+
+def test_ctrl_c_ends_extract_with_one_line_and_status_130_and_whole_files(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    for n in range(50):
+        (corpus / f"a{n:02d}.txt").write_text(f"Story {n}.\n", encoding="utf-8")
+    script = SLOW_EXTRACT.format(corpus=str(corpus), out=str(out))
+    process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+
+    def finished_files() -> list[Path]:  # not the hidden temporary a file is written to first
+        return [p for p in out.iterdir() if not p.name.startswith(".")] if out.is_dir() else []
+
+    while not finished_files() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: the whole foreground group
+    _, err = process.communicate(timeout=60)
+    err = err.decode()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines() == ["saywho: interrupted"]
+    written = sorted(out.iterdir())
+    assert 0 < len(written) < 50 and all(p.suffix == ".json" for p in written)  # no temporary left
+    assert all(json.loads(p.read_text(encoding="utf-8"))["quotes"] == [] for p in written)
+
+
 def test_table_shows_the_fragments_of_an_interrupted_quote_without_the_attribution() -> None:
     text = '"We see a window," he said. "We will go back."'
     quote = Quote(

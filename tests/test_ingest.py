@@ -159,6 +159,37 @@ def test_the_command_summarises_and_exits_zero(tmp_path: Path, capsys: pytest.Ca
     assert main(["ingest", str(corpus), "--workers", "0"]) == 2
 
 
+def test_nothing_readable_makes_no_store_and_no_command_makes_one_by_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where the default ./saywho.db would appear
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "none.json").write_text("[]", encoding="utf-8")
+    cases = [
+        (["ingest", "missing.txt"], 2, ["saywho: missing.txt: no such file or directory"]),
+        (["ingest", "missing.txt", "empty"], 2, None),
+        (["ingest", "--reanalyse"], 2, None),
+        (["ingest", "none.json"], 0, None),  # read, but no record: nothing to store
+        (["search", "tax"], 2, None),
+        (["speakers"], 2, None),
+        (["statements"], 2, None),
+        (["export", "--what", "quotes", "--format", "csv", "--output", "q.csv"], 2, None),
+        (["delete", "a000"], 2, None),
+    ]
+    for argv, status, lines in cases:
+        assert main(argv) == status, argv
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        if lines is not None:
+            assert err.strip().splitlines() == lines
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "none.json"], argv
+    # One good input among bad ones is still stored (a store made for it), the bad ones named.
+    corpus = write_corpus(tmp_path / "corpus", 1)
+    assert main(["ingest", "missing.txt", str(corpus)]) == 2
+    assert "missing.txt: no such file or directory" in capsys.readouterr().err
+    assert stored_articles(tmp_path / "saywho.db") == 1
+
+
 def test_an_article_whose_analysis_fails_is_reported_and_the_others_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -263,6 +294,84 @@ def test_a_run_killed_with_sigkill_then_run_again_gives_the_store_a_clean_run_gi
     assert summary.unchanged > 0 and len(summary.added) == 24 - summary.unchanged
     assert store_contents(db) == store_contents(tmp_path / "clean.db")
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.parametrize("extra", [[], ["--workers", "2"]], ids=["in-process", "two-workers"])
+def test_ctrl_c_ends_an_ingest_with_one_line_and_status_130_and_a_run_again_resumes(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    import psutil
+
+    corpus = write_corpus(tmp_path / "corpus", 24)
+    run_ingest(tmp_path / "clean.db", corpus)
+    db = tmp_path / "s.db"
+    script = KILLED_INGEST.format(tests=str(TESTS), corpus=str(corpus), db=str(db), extra=extra)
+    # A session of its own: Ctrl-C reaches the whole foreground process group, workers included.
+    process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while stored_articles(db) == 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    children = psutil.Process(process.pid).children(recursive=True)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    err = err.decode()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "saywho: interrupted"
+    assert 0 < stored_articles(db) < 24  # stopped mid-ingest, some batches in
+    psutil.wait_procs(children, timeout=30)
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+    summary = run_ingest(db, corpus)
+    assert summary.unchanged > 0 and len(summary.added) == 24 - summary.unchanged
+    assert store_contents(db) == store_contents(tmp_path / "clean.db")
+
+
+ONE_BY_ONE_INGEST = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from test_store_fakes import fake_analyse_chunk
+from saywho.store import connect
+from saywho.store.ingest import ingest
+from saywho.store.listing import list_speakers
+conn = connect({db!r})
+for path in {paths!r}:  # a run each, as a run stopped and started again would store them
+    ingest(conn, [path], task=fake_analyse_chunk)
+print(json.dumps([[s["name"], s["aliases"], s["quotes"]] for s in list_speakers(conn)]))
+"""
+
+
+def test_speakers_are_spelled_alike_whatever_order_and_process_stored_their_articles(
+    tmp_path: Path,
+) -> None:
+    """One spelling shown per name, case aside, chosen from the articles alone: the most used,
+    then the fewest words in capitals, then alphabetical (it once hung on the first article stored
+    and on the process's string hashing)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = ["“We won,” said Mike PENCE.", "“We lost,” said Mike Pence.", "“Ask me,” said Ada LOVELACE."]
+    texts += ["“Maybe,” said Ada LOVELACE.", "“Later,” said Ada Lovelace."]
+    paths = []
+    for n, text in enumerate(texts):
+        paths.append(corpus / f"a{n}.txt")
+        paths[-1].write_text(text + "\n", encoding="utf-8")
+    from saywho.store.listing import list_speakers
+
+    listings = []
+    for n, order in enumerate([paths, paths[2:] + paths[:2]]):
+        for path in order:  # a run each, as a run stopped and started again would store them
+            run_ingest(tmp_path / f"s{n}.db", path)
+        conn = connect(tmp_path / f"s{n}.db")
+        listings.append([[s["name"], s["aliases"], s["quotes"]] for s in list_speakers(conn)])
+        conn.close()
+    script = ONE_BY_ONE_INGEST.format(
+        tests=str(TESTS), db=str(tmp_path / "other.db"), paths=[str(p) for p in reversed(paths)]
+    )
+    other_hashing = {**os.environ, "PYTHONHASHSEED": "2"}  # another process orders its sets otherwise
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=other_hashing)
+    assert done.returncode == 0, done.stderr
+    listings.append(json.loads(done.stdout))
+    assert listings[1] == listings[0] and listings[2] == listings[0]
 
 
 @needs_extraction_model

@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import resource
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -342,10 +344,73 @@ def test_export_is_whole_or_not_at_all(
         raise OSError("disk gone")
 
     monkeypatch.setattr(saywho.store.export, "quote_rows", broken)
-    with pytest.raises(OSError):
-        export(store, "quotes", "jsonl", target)
-    assert target.read_text(encoding="utf-8") == "the previous export\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.jsonl", "s.db", "s.db-shm", "s.db-wal"]
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    for output in (target, link):
+        with pytest.raises(OSError):
+            export(store, "quotes", "jsonl", output)
+        assert target.read_text(encoding="utf-8") == "the previous export\n"
+        assert link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "link.jsonl",
+        "q.jsonl",
+        "s.db",
+        "s.db-shm",
+        "s.db-wal",
+    ]
+
+
+def export_command(capsys: pytest.CaptureFixture[str], db: Path, output: Path) -> tuple[int, str]:
+    status, _, err = run(
+        capsys, "export", "--what", "quotes", "--format", "csv", "--output", output, "--db", db
+    )
+    return status, err
+
+
+def test_export_through_a_symlink_writes_its_target_and_keeps_the_link(
+    store: sqlite3.Connection, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "quotes.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "latest.csv"
+    link.symlink_to(Path("real") / "quotes.csv")  # relative, as links often are
+    status, err = export_command(capsys, tmp_path / "s.db", link)
+    assert status == 0, err
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text(encoding="utf-8").startswith("article_id,")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["quotes.csv"]  # no temporary left
+    dangling = tmp_path / "next.csv"
+    dangling.symlink_to(tmp_path / "real" / "new.csv")
+    assert export_command(capsys, tmp_path / "s.db", dangling)[0] == 0
+    assert dangling.is_symlink() and (tmp_path / "real" / "new.csv").read_text(encoding="utf-8")
+
+
+def test_export_refuses_a_fifo_a_device_and_a_directory_and_leaves_them(
+    store: sqlite3.Connection, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "folder").mkdir()
+    link_to_device = tmp_path / "null-link"
+    link_to_device.symlink_to(os.devnull)
+    cases = [
+        (fifo, "a FIFO (named pipe)"),
+        (Path(os.devnull), "a character device"),
+        (link_to_device, "a character device"),
+        (tmp_path / "folder", "a directory"),
+    ]
+    for output, kind in cases:
+        status, err = export_command(capsys, tmp_path / "s.db", output)
+        assert status == 2 and kind in err and len(err.strip().splitlines()) == 1, (output, err)
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+    assert link_to_device.is_symlink() and list((tmp_path / "folder").iterdir()) == []
+    with pytest.raises(ValueError, match="FIFO"):  # the library refuses as the command does
+        export(store, "quotes", "jsonl", fifo)
+    status, err = export_command(capsys, tmp_path / "s.db", tmp_path / "nowhere" / "q.csv")
+    assert status == 2 and "no folder" in err
 
 
 # --- the commands ----------------------------------------------------------------------------------

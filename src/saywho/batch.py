@@ -6,6 +6,10 @@ the same thing every way. Documents go out in chunks, a bounded number in flight
 flat however long the stream. Each worker process loads the spaCy pipeline once (saywho.nlp caches
 it per process).
 
+Ctrl-C is the calling process's alone: workers ignore SIGINT (else each would print its own
+traceback), and a stream left early (interrupted, or its consumer failed) ends its local workers at
+once rather than wait for the chunks in flight, whose results nobody would take.
+
 A worker that dies takes its chunk with it: the documents in flight are then run again one at a
 time, so that the one that kills its worker is found; it is retried once, then reported. Nothing is
 lost and nothing is yielded twice, since results are only taken from a finished chunk.
@@ -15,12 +19,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,9 +61,25 @@ def analyse_chunk(documents: list[Document]) -> list[Analysis]:
         return list(analyse_documents(documents))
 
 
+@contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored meanwhile in this process, and so in the processes it starts (an ignored
+    signal stays ignored across exec, and Python then leaves it so): a worker is spared Ctrl-C
+    from its first instruction, before its initialiser could say so."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change signal handlers
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def exit_with_parent(parent: int) -> None:
-    """Worker initialiser: end this process when the one that started it is gone (killed, say),
-    rather than linger as an orphan holding a pipeline's memory."""
+    """Worker initialiser: Ctrl-C left to the parent; and end this process when the one that
+    started it is gone (killed, say), rather than linger as an orphan holding a pipeline's memory."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -92,6 +114,9 @@ class InlineRunner:
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        pass
+
 
 class LocalRunner:
     """N worker processes on this machine (started fresh: spawned, not forked from a process that
@@ -111,7 +136,8 @@ class LocalRunner:
         )
 
     def submit(self, task: Task, chunk: list[Document]) -> Future:
-        return self.pool.submit(task, chunk)
+        with sigint_ignored():  # the pool starts its worker processes as work is submitted
+            return self.pool.submit(task, chunk)
 
     def died(self, error: BaseException) -> bool:
         return isinstance(error, BrokenProcessPool)
@@ -124,6 +150,15 @@ class LocalRunner:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        """End the workers now, their chunks unfinished (the executor has no public way to)."""
+        workers = list((self.pool._processes or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=5)
 
 
 class DaskRunner:
@@ -150,6 +185,9 @@ class DaskRunner:
 
     def close(self) -> None:
         self.client.close()
+
+    def abort(self) -> None:
+        self.client.close()  # the scheduler forgets this client's tasks
 
 
 Runner = InlineRunner | LocalRunner | DaskRunner
@@ -212,10 +250,15 @@ def analyse_stream(
     (`tcp://host:8786`). `task` analyses a chunk (default: analyse_chunk); the workers must be
     able to import it."""
     runner = make_runner(workers, scheduler)
+    finished = False
     try:
         yield from ordered_outcomes(runner, task or analyse_chunk, chunked(documents, chunk_size))
+        finished = True
     finally:
-        runner.close()
+        if finished:
+            runner.close()
+        else:  # interrupted, or closed early: the work in flight is wanted no more
+            runner.abort()
 
 
 def ordered_outcomes(runner: Runner, task: Task, chunks: Iterator[list[Document]]) -> Iterator[Outcome]:

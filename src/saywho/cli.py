@@ -24,6 +24,7 @@ from saywho.model import Analysis, Document, Entity, Quote, quoted_words
 from saywho.reading import parse_date, read_inputs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program Ctrl-C ended
 FORMATS = ("json", "jsonl", "table")
 INPUT_HELP = (
     "a .txt, .html/.htm, .json or .jsonl file, a directory of them (searched recursively), "
@@ -370,18 +371,29 @@ def open_store(path: Path, create: bool = False) -> Iterator[sqlite3.Connection]
 def run_ingest(args: argparse.Namespace) -> int:
     if not args.inputs and not args.reanalyse:
         raise UsageError("give at least one INPUT (or --reanalyse alone, to update the stored articles)")
-    from saywho.store.ingest import ingest
+    from saywho.store.ingest import ingest, survey
     from saywho.store.report import TerminalReporter, summary_lines
 
+    surveyed = survey(args.inputs, args.published)
+    if not surveyed.census.ids and not args.db.exists():
+        # Nothing to store and no store yet: none is made (an empty one would only mislead).
+        if not args.inputs:
+            raise UsageError(f"--db {args.db}: no store here to re-analyse")
+        for error in surveyed.census.errors:
+            report(str(error))
+        if surveyed.census.errors:
+            return EXIT_USAGE
+        report(f"no records in the inputs; no store made at {args.db}")
+        return EXIT_OK
     with open_store(args.db, create=True) as conn, TerminalReporter() as reporter:
         summary = ingest(
             conn,
             args.inputs,
-            published=args.published,
             workers=args.workers or 0,
             scheduler=args.scheduler,
             reanalyse=args.reanalyse,
             reporter=reporter,
+            surveyed=surveyed,
         )
     for line in summary_lines(summary):
         report(line)
@@ -551,13 +563,13 @@ def add_statements(commands: Any) -> None:
 
 @store_command
 def run_export(args: argparse.Namespace) -> int:
-    from saywho.store.export import export
+    from saywho.store.export import export, output_target
 
     output: Path = args.output
-    if output.is_dir():
-        raise UsageError(f"--output {output}: a directory, not a file")
-    if not output.parent.is_dir():
-        raise UsageError(f"--output {output}: no folder {output.parent}")
+    try:
+        output_target(output)  # checked before the store is read: a FIFO, device or folder is refused
+    except ValueError as error:
+        raise UsageError(f"--output {error}") from None
     with open_store(args.db) as conn:
         written = export(conn, args.what, args.format, output)
     report(f"wrote {written} {args.what} rows to {output}")
@@ -703,7 +715,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; the exit status is returned (0 done, 1 failed, 2 bad usage or input)."""
+    """Run the command line; the exit status is returned (0 done, 1 failed, 2 bad usage or input,
+    130 interrupted)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -715,6 +728,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"saywho {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C: what was committed stays, and a run again resumes
+        print("saywho: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # the work itself failed: one clear line, no half-written output
         print(f"saywho {args.command}: failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILED

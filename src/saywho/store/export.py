@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -119,14 +120,49 @@ def rows(conn: sqlite3.Connection, what: str) -> Iterator[dict[str, Any]]:
     raise ValueError(f"cannot export {what!r}: one of {', '.join(WHATS)}")
 
 
+NOT_FILES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def output_target(output: Path) -> Path:
+    """The file an export to `output` writes: `output`, or the file a symlink there points to (the
+    link is kept). ValueError, saying why, when that is not a regular file to replace (a directory,
+    FIFO, device or socket: renaming a new file over it would replace the node itself) or its folder
+    is missing."""
+    target = Path(os.path.realpath(output))
+    try:
+        mode = output.stat().st_mode  # the kernel's answer: /dev/stdout's pipe has no real path
+    except FileNotFoundError:
+        mode = None  # a new file, or a symlink to one
+    except OSError as error:  # a loop of symlinks, a folder that cannot be searched
+        raise ValueError(f"{output}: {error.strerror or error}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next((name for test, name in NOT_FILES if test(mode)), "not a regular file")
+        shown = f"{output} (-> {target})" if output.is_symlink() else f"{output}"
+        raise ValueError(f"{shown}: {kind}; an export writes a regular file")
+    if not target.parent.is_dir():
+        raise ValueError(f"{output}: no folder {target.parent}")
+    return target
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed over it once written; removed if anything fails."""
+    """A temporary path beside `path`, renamed over it once written (taking the permissions of the
+    file it replaces); removed if anything fails."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         yield temporary
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
+        try:
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        except FileNotFoundError:
+            pass  # a new file: the umask's permissions
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -196,12 +232,14 @@ def write_parquet(records: Iterable[dict[str, Any]], path: Path, columns: dict[s
 
 
 def export(conn: sqlite3.Connection, what: str, output_format: str, output: Path) -> int:
-    """Write every row of `what` to `output` in `output_format`; the number of rows."""
+    """Write every row of `what` to `output` (through a symlink, to its file) in `output_format`,
+    whole or not at all; the number of rows. ValueError for an output that is not a regular file."""
     if output_format not in FORMATS:
         raise ValueError(f"cannot write {output_format!r}: one of {', '.join(FORMATS)}")
+    target = output_target(Path(output))
     records = rows(conn, what)
     columns = COLUMNS[what]
-    with atomic_path(Path(output)) as temporary:
+    with atomic_path(target) as temporary:
         if output_format == "jsonl":
             return write_jsonl(records, temporary)
         if output_format == "csv":

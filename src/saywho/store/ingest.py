@@ -18,6 +18,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
@@ -102,6 +103,23 @@ def take_census(inputs: Sequence[str], published: str | None, stdin: bytes | Non
         where = item.path or "standard input"
         census.sightings.setdefault(item.id, []).append(Sighting(where, text_hash(item.text)))
     return census
+
+
+@dataclass
+class Survey:
+    """The inputs of a run as first read: standard input's bytes (read once, for both readings)
+    and the census. Taken before the store is opened, so that nothing to store makes no store."""
+
+    inputs: Sequence[str]
+    published: str | None
+    stdin: bytes | None
+    census: Census
+
+
+def survey(inputs: Sequence[str], published: str | None = None, stdin: BinaryIO | None = None) -> Survey:
+    """Read the inputs a first time (CONTRACT.md's inputs; `-` is standard input, or `stdin`)."""
+    data = (stdin or sys.stdin.buffer).read() if STDIN in inputs else None
+    return Survey(list(inputs), published, data, take_census(inputs, published, data))
 
 
 def repeated_ids(census: Census) -> dict[str, str]:
@@ -226,14 +244,14 @@ def ingest(
     reporter: Reporter | None = None,
     stdin: BinaryIO | None = None,
     task: Task | None = None,
+    surveyed: Survey | None = None,
 ) -> IngestSummary:
     """Read, analyse and store `inputs` (CONTRACT.md, `saywho ingest`). sqlite3 errors propagate,
-    after the last whole batch was committed; `task` analyses a chunk (batch.analyse_chunk)."""
+    after the last whole batch was committed; `task` analyses a chunk (batch.analyse_chunk);
+    `surveyed`: the inputs' survey, when taken already (then `inputs`, `published`, `stdin` unused)."""
     reporter = reporter or Quiet()
-    stdin_data = None
-    if STDIN in inputs:  # read once, for both passes
-        stdin_data = (stdin or sys.stdin.buffer).read()
-    census = take_census(inputs, published, stdin_data)
+    surveyed = surveyed or survey(inputs, published, stdin)
+    census = surveyed.census
     run = Ingest(conn, reporter, reanalyse)
     run.summary.errors = census.errors
     for error in census.errors:
@@ -244,16 +262,18 @@ def ingest(
         reporter.say(message)
     reporter.start(len(census.ids) + len(run.outdated_ids(census)))
 
-    documents = run.plan(inputs, published, stdin_data, census)
+    documents = run.plan(surveyed.inputs, surveyed.published, surveyed.stdin, census)
     batch: list[Analysis] = []
     last_commit = time.monotonic()
-    for outcome in analyse_stream(documents, workers, scheduler, task):
-        analysis = run.record_outcome(outcome)
-        if analysis is not None:
-            batch.append(analysis)
-        if len(batch) >= COMMIT_ARTICLES or time.monotonic() - last_commit >= COMMIT_SECONDS:
-            run.store(batch)
-            batch, last_commit = [], time.monotonic()
+    # closing: on any error here (Ctrl-C included) the stream ends its workers at once.
+    with closing(analyse_stream(documents, workers, scheduler, task)) as outcomes:
+        for outcome in outcomes:
+            analysis = run.record_outcome(outcome)
+            if analysis is not None:
+                batch.append(analysis)
+            if len(batch) >= COMMIT_ARTICLES or time.monotonic() - last_commit >= COMMIT_SECONDS:
+                run.store(batch)
+                batch, last_commit = [], time.monotonic()
     run.store(batch)
     if run.summary.changed or derived.is_stale(conn):
         # The serial end of a run, growing with the store: say what the finished bar waits for.

@@ -34,6 +34,10 @@ from importlib import resources
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
+from saywho.embedding import embed
+
 # Agreement needed to link two quotes of one person: the (weighted) share of the shorter's terms
 # found in the longer, and of the longer's found in the shorter (a long quote holding a short one
 # by chance has little of itself in it).
@@ -51,6 +55,26 @@ REPORTED_MIN_INFORMATION = 20.0
 UNSURE_AGREEMENT = 0.8
 UNSURE_REVERSE = 0.6
 UNSURE_MIN_SHARED = 6
+# Paraphrase: quotes of one person that share some uncommon words (the direct minimums above, at
+# least PARAPHRASE_SCORE of the shorter's words and PARAPHRASE_REVERSE of the longer's) are one
+# statement when their embeddings' cosine reaches PARAPHRASE_SAME; with an unsure speaker on one
+# side, the reported minimums and LINK_AGREEMENT, and a cosine of PARAPHRASE_LOOSE.
+PARAPHRASE_SCORE = 0.5
+PARAPHRASE_REVERSE = 0.4
+PARAPHRASE_SAME = 0.85
+PARAPHRASE_LOOSE = 0.88
+# A short quote found in a long one (EXCERPT_SCORE of its words) but little of the long one in it
+# is held against each run of the long one's sentences: an excerpt matches one run closely (the
+# run's words EXCERPT_REVERSE found in the short one), within EXCERPT_SLACK of the whole's score.
+EXCERPT_SCORE = 0.5
+EXCERPT_REVERSE = 0.5
+EXCERPT_SLACK = 0.1
+# A quote found word for word in another of its speaker's needs this much weight of its own terms.
+CONTAINED_INFORMATION = 10.0  # 'intentional act': 10.7
+# Rows of one person's embeddings compared at once (a slice times the block: bounded memory).
+BLOCK_ROWS = 512
+# Where a quote's sentences end, and the dashes that set off a clause.
+SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’»]*\s+|\s+(?:--|—|–)\s+")
 # Words weigh by their rarity among the quotes (inverse document frequency), as if the corpus held
 # PRIOR_QUOTES more quotes, so that a handful of articles does not make every word look rare.
 PRIOR_QUOTES = 1000
@@ -83,6 +107,8 @@ NUMBERS = {
 }
 CONTRACTIONS = [
     (r"\bcan't\b", "can not"),
+    (r"\bcannot\b", "can not"),
+    (r"\bno one\b", "nobody"),
     (r"\bwon't\b", "will not"),
     (r"\bshan't\b", "shall not"),
     (r"n't\b", " not"),
@@ -108,7 +134,9 @@ class QuoteRecord:
     are the contract's `content`. `quoted`: for a direct or mixed quote, the words inside its
     quotation marks, one string per fragment (without the "he said" between them); empty means
     `text` is the wording. `pronoun`: the speaker was found through a pronoun ("he said"), the
-    attribution most often wrong. `outlet`, `url`, `path` are the article's, for the JSON.
+    attribution most often wrong. `outlet`, `url`, `path` are the article's, for the JSON. `group`:
+    the speaker is a group ("top black lawmakers"); `published` (ISO date) and `ingested` (the
+    article's place in the store) order the reports of a statement.
     """
 
     article: str
@@ -123,11 +151,21 @@ class QuoteRecord:
     outlet: str | None = None
     url: str | None = None
     path: str | None = None
+    group: bool = False
+    published: str | None = None
+    ingested: int = 0
 
     @property
     def named_person(self) -> Hashable | None:
-        """The speaker when attributed by name (or description), not through a pronoun."""
-        return None if self.pronoun else self.person
+        """The speaker when one person is named for it: not through a pronoun, not a group
+        ("police officials", described differently by each outlet, is the least sure speaker)."""
+        return None if self.pronoun or self.group else self.person
+
+    @property
+    def age(self) -> tuple[int, str, int]:
+        """How reports of a statement are ordered: by the article's date (undated last), then as
+        ingested."""
+        return (self.published is None, self.published or "", self.ingested)
 
 
 @dataclass
@@ -135,7 +173,9 @@ class Statement:
     """Reports of one statement in two or more articles.
 
     `members` are indices into the list given to `link_statements`, `quotes` the records themselves
-    (same order: by article, then position). `id` is stable while its first quote stays.
+    (same order: oldest first, see `QuoteRecord.age`). `origin` is the index of the earliest dated
+    report, where the statement most likely first appeared (None when no report is dated). `id` is
+    stable while its first quote in article order stays.
     """
 
     id: str
@@ -144,6 +184,7 @@ class Statement:
     quotes: list[QuoteRecord]
     flags: list[str] = field(default_factory=list)
     differences: list[dict[str, Any]] = field(default_factory=list)
+    origin: int | None = None
 
 
 # --- words and terms ----------------------------------------------------------------------------
@@ -301,9 +342,37 @@ def wording_of(quote: QuoteRecord) -> str:
     return " ".join(quote.quoted) if quote.quoted else quote.text
 
 
-def _agree_enough(a: QuoteRecord, b: QuoteRecord, agree: Agreement) -> bool:
-    """Whether two quotes' speakers and wordings allow them to be one statement (articles aside)."""
-    if not agree.numbers_agree:
+def compared_text(quote: QuoteRecord) -> str:
+    """The words two reports are compared by: a quotation's own words; a report in the reporter's
+    words, or one quoting only a phrase ("he has had 'areas of disagreement' but cannot allow ..."),
+    whole, as the phrase alone says too little of the statement."""
+    return wording_of(quote) if quote.type == "direct" else quote.text
+
+
+def _segments(quote: QuoteRecord) -> list[str]:
+    """A quote's sentences (and the pieces its attribution splits it into): the units one copy cuts
+    a quote at, or gives of it."""
+    parts = quote.quoted if quote.type == "direct" and quote.quoted else (compared_text(quote),)
+    pieces = (piece.strip() for part in parts for piece in SENTENCE_END.split(part))
+    return [piece for piece in pieces if any(c.isalnum() for c in piece)]
+
+
+def _speakers_allow(a: QuoteRecord, b: QuoteRecord) -> tuple[bool, bool]:
+    """(same, loose): one person says both; or one side's speaker is unsure (none, a pronoun, a
+    group), so that only the wording can say whether they are one statement."""
+    same = a.person is not None and a.person == b.person
+    return same, not same and (a.named_person is None or b.named_person is None)
+
+
+def _agree_enough(a: QuoteRecord, b: QuoteRecord, agree: Agreement, similarity: float = 0.0) -> bool:
+    """Whether two quotes' speakers and wordings allow them to be one statement (articles aside).
+
+    Words decide first, as they always did; the embedding's `similarity` (cosine) then finds the
+    paraphrases that share few words ("a window of opportunity" / "an opportunity"), but only
+    between quotes that still share some uncommon words, so that two remarks on one topic stay
+    apart."""
+    same, loose = _speakers_allow(a, b)
+    if not (same or loose) or not agree.numbers_agree:
         return False
     # A "not" in one of two quotes of like content makes them opposites; in a quote holding much more
     # than the other, it may belong to the rest.
@@ -311,17 +380,29 @@ def _agree_enough(a: QuoteRecord, b: QuoteRecord, agree: Agreement) -> bool:
         return False
     # Reported speech is often a short phrase about a topic ("the Affordable Care Act"): it needs more.
     direct = a.type == b.type == "direct"
-    if agree.found < (DIRECT_MIN_SHARED if direct else REPORTED_MIN_SHARED):
-        return False
-    if agree.information < (DIRECT_MIN_INFORMATION if direct else REPORTED_MIN_INFORMATION):
-        return False
-    if a.person is not None and a.person == b.person:
-        return agree.score >= LINK_AGREEMENT and agree.reverse >= LINK_REVERSE
-    if a.named_person is None or b.named_person is None:
-        # Near-duplicates only: the shorter found in the longer, and the longer mostly in the shorter.
-        near = agree.score >= UNSURE_AGREEMENT and agree.reverse >= UNSURE_REVERSE
-        return near and agree.found >= UNSURE_MIN_SHARED
-    return False
+    enough = agree.found >= (DIRECT_MIN_SHARED if direct else REPORTED_MIN_SHARED) and agree.information >= (
+        DIRECT_MIN_INFORMATION if direct else REPORTED_MIN_INFORMATION
+    )
+    if same and enough and agree.score >= LINK_AGREEMENT and agree.reverse >= LINK_REVERSE:
+        return True
+    near = agree.score >= UNSURE_AGREEMENT and agree.reverse >= UNSURE_REVERSE
+    if loose and enough and near and agree.found >= UNSURE_MIN_SHARED:
+        return True
+    if same:
+        return (
+            agree.found >= DIRECT_MIN_SHARED
+            and agree.information >= DIRECT_MIN_INFORMATION
+            and agree.score >= PARAPHRASE_SCORE
+            and agree.reverse >= PARAPHRASE_REVERSE
+            and similarity >= PARAPHRASE_SAME
+        )
+    return (
+        agree.found >= REPORTED_MIN_SHARED
+        and agree.information >= REPORTED_MIN_INFORMATION
+        and agree.score >= LINK_AGREEMENT
+        and agree.reverse >= PARAPHRASE_REVERSE
+        and similarity >= PARAPHRASE_LOOSE
+    )
 
 
 def _keys(wording: _Wording) -> set[str]:
@@ -335,7 +416,8 @@ def _classes(quotes: Sequence[QuoteRecord]) -> list[list[int]]:
     so the work grows with the distinct wordings, not with the square of the copies."""
     classes: dict[tuple[Any, ...], list[int]] = {}
     for i, q in enumerate(quotes):
-        classes.setdefault((wording_of(q), q.person, q.pronoun, q.type), []).append(i)
+        key = (compared_text(q), wording_of(q), q.person, q.pronoun, q.group, q.type)
+        classes.setdefault(key, []).append(i)
     return list(classes.values())
 
 
@@ -356,22 +438,103 @@ def _comparable_pairs(speakers: Sequence[QuoteRecord], members: list[int]) -> It
                 yield (i, j) if i < j else (j, i)
 
 
-def _candidates(
-    quotes: Sequence[QuoteRecord],
-    classes: list[list[int]],
-    wordings: list[_Wording],
-    weights: Mapping[str, float],
-) -> list[tuple[float, int, int]]:
+def _neighbours(first: Sequence[QuoteRecord], vectors: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Pairs of classes of one named person whose embeddings are close (cosine at least
+    PARAPHRASE_SAME): the paraphrases that share too few index keys to be found through them.
+    Each person is a block, compared a slice of rows at a time, so memory stays bounded."""
+    people: dict[Hashable, list[int]] = defaultdict(list)
+    for c, q in enumerate(first):
+        if q.named_person is not None:
+            people[q.person].append(c)
+    for members in people.values():
+        if len(members) < 2:
+            continue
+        block = vectors[members]
+        for start in range(0, len(members), BLOCK_ROWS):
+            near = block[start : start + BLOCK_ROWS] @ block.T >= PARAPHRASE_SAME
+            for r, k in zip(*np.nonzero(near), strict=True):
+                if start + r < k:
+                    yield members[start + r], members[k]
+
+
+class _Comparer:
+    """Compares two classes of quotes: their words (whole, or the short one against the stretch of
+    the long one it matches best: a copy giving one sentence of a long quote) and their meaning."""
+
+    def __init__(self, first: Sequence[QuoteRecord]) -> None:
+        self.first = first
+        self.texts = [compared_text(q) for q in first]
+        self.wordings = [_wording(t) for t in self.texts]
+        self.weights = term_weights(self.wordings)  # copies of a quote do not make its words look common
+        self.vectors = embed(self.texts)
+        self._windows: dict[tuple[int, int], list[tuple[_Wording, str]]] = {}
+
+    def windows(self, c: int, length: int) -> list[tuple[_Wording, str]]:
+        """Runs of up to `length` consecutive sentences of class c, as wordings and texts."""
+        if (c, length) not in self._windows:
+            self._windows[(c, length)] = self._runs(c, length)
+        return self._windows[(c, length)]
+
+    def _runs(self, c: int, length: int) -> list[tuple[_Wording, str]]:
+        segments = _segments(self.first[c])
+        runs = [
+            " ".join(segments[i : i + n])
+            for n in range(1, min(length, len(segments) - 1) + 1)
+            for i in range(len(segments) - n + 1)
+        ]
+        return [(_wording(t), t) for t in runs]
+
+    def compare(self, c: int, d: int) -> tuple[Agreement, float]:
+        """The agreement and cosine of two classes, the short one held against the best stretch of
+        the long one when that agrees better than the whole."""
+        a, b = self.wordings[c], self.wordings[d]
+        agree = agreement(a, b, self.weights)
+        similarity = float(self.vectors[c] @ self.vectors[d])
+        short, long_ = (c, d) if len(a.terms) <= len(b.terms) else (d, c)
+        # A stretch can only lose words: pairs that share too few, or agree already, are left whole.
+        few = agree.found < DIRECT_MIN_SHARED or agree.information < DIRECT_MIN_INFORMATION
+        if few or agree.score < EXCERPT_SCORE or agree.reverse >= UNSURE_REVERSE:
+            return agree, similarity
+        length = len(_segments(self.first[short])) + 1
+        best = None
+        for wording, text in self.windows(long_, length):
+            window = agreement(self.wordings[short], wording, self.weights)
+            if window.reverse >= EXCERPT_REVERSE and (best is None or window.score > best[0].score):
+                best = window, text
+        if best is None or best[0].score < agree.score - EXCERPT_SLACK:
+            return agree, similarity
+        window_similarity = float(self.vectors[short] @ embed([best[1]])[0])
+        return best[0], max(similarity, window_similarity)
+
+    def contained(self, c: int, d: int) -> bool:
+        """One quote's words, two or more of them uncommon, word for word inside the other's: the
+        wire's "an intentional act." in the mayor's "Chelsea explosion was an 'intentional act.'"."""
+        a, b = (" " + " ".join(words(self.texts[k])) + " " for k in (c, d))
+        short, inner, outer = (c, a, b) if len(a) <= len(b) else (d, b, a)
+        wording = self.wordings[short]
+        information = sum(self.weights.get(s, DEFAULT_WEIGHT) for s, _ in wording.terms)
+        return len(wording.terms) >= 2 and information >= CONTAINED_INFORMATION and inner in outer
+
+    def linkable(self, c: int, d: int) -> tuple[bool, float]:
+        agree, similarity = self.compare(c, d)
+        ok = _agree_enough(self.first[c], self.first[d], agree, similarity)
+        if not ok and _speakers_allow(self.first[c], self.first[d])[0] and agree.polarity_agrees:
+            ok = agree.reverse >= PARAPHRASE_REVERSE and self.contained(c, d)
+        return ok, (agree.score + max(similarity, 0.0)) / 2 + agree.reverse / 100
+
+
+def _candidates(classes: list[list[int]], comparer: _Comparer) -> list[tuple[float, int, int]]:
     """Scored pairs of classes (see `_classes`; a class with itself for its copies) whose quotes may
     be one statement: one person, or one side of uncertain attribution.
 
-    Only pairs sharing two or more index keys are scored, found through an inverted index that
-    leaves out the keys too common to tell statements apart ("say", "people"), so a corpus of tens
-    of thousands of quotes is linked in seconds.
+    Only pairs sharing two or more index keys, or of one person and close in meaning, are scored,
+    found through an inverted index that leaves out the keys too common to tell statements apart
+    ("say", "people") and through each person's embeddings, so a corpus of tens of thousands of
+    quotes is linked in seconds.
     """
-    first = [quotes[c[0]] for c in classes]  # what a class's quotes have in common
+    first = comparer.first
     postings: dict[str, list[int]] = defaultdict(list)
-    for c, w in enumerate(wordings):
+    for c, w in enumerate(comparer.wordings):
         for key in _keys(w):
             postings[key].append(c)
     common = min(COMMON_KEY_MAX, max(COMMON_KEY_MIN, int(COMMON_KEY_SHARE * len(classes))))
@@ -379,17 +542,23 @@ def _candidates(
     for members in postings.values():
         if len(members) <= common:
             shared.update(_comparable_pairs(first, members))
-    shared.update({(c, c): 2 for c, members in enumerate(classes) if len(members) > 1})
+    # Every link but a two-word quote found word for word in another needs three terms in common.
+    sizes = [len(w.terms) for w in comparer.wordings]
+    pairs = {
+        (c, d)
+        for (c, d), count in shared.items()
+        if count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2)
+    }
+    pairs.update(_neighbours(first, comparer.vectors))
+    pairs.update((c, c) for c, members in enumerate(classes) if len(members) > 1)
     scored = []
-    for (c, d), count in shared.items():
+    for c, d in pairs:
         a, b = first[c], first[d]
-        if count < 2:
-            continue
         if a.person != b.person and a.named_person is not None and b.named_person is not None:
             continue
-        agree = agreement(wordings[c], wordings[d], weights)
-        if _agree_enough(a, b, agree):
-            scored.append((agree.score + agree.reverse / 100, c, d))  # the closer wording breaks ties
+        ok, closeness = comparer.linkable(c, d)
+        if ok:
+            scored.append((closeness, c, d))
     return sorted(scored, key=lambda s: (-s[0], classes[s[1]][0], classes[s[2]][0]))
 
 
@@ -462,14 +631,16 @@ def _speaker(quotes: Sequence[QuoteRecord]) -> Hashable | None:
 def link_statements(quotes: Sequence[QuoteRecord]) -> list[Statement]:
     """Group the quotes that report one statement in two or more articles.
 
-    Pure and order-independent (up to the `members` indices, which point into `quotes`). Quotes
-    are ordered within a statement by article id and position; statements by their first quote.
+    Pure and order-independent (up to the `members` indices, which point into `quotes`). Within a
+    statement, quotes are ordered oldest first (their article's date, undated last, then as
+    ingested; see `QuoteRecord.age`) and `origin` is the earliest dated one; statements are
+    ordered by their first quote in article order.
     """
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].article, quotes[i].start, quotes[i].quote))
     ordered = [quotes[i] for i in order]
     classes = _classes(ordered)
-    wordings = [_wording(wording_of(ordered[c[0]])) for c in classes]
-    weights = term_weights(wordings)  # copies of a quote do not make its words look common
+    first = [ordered[c[0]] for c in classes]  # what a class's quotes have in common
+    comparer = _Comparer(first)
     class_of = [0] * len(ordered)
     for c, members in enumerate(classes):
         for i in members:
@@ -477,18 +648,23 @@ def link_statements(quotes: Sequence[QuoteRecord]) -> list[Statement]:
 
     def close(i: int, j: int) -> bool:
         c, d = class_of[i], class_of[j]
-        return c == d or _agree_enough(ordered[i], ordered[j], agreement(wordings[c], wordings[d], weights))
+        return c == d or comparer.linkable(c, d)[0]
 
-    pairs = _member_pairs(classes, _candidates(ordered, classes, wordings, weights))
+    pairs = _member_pairs(classes, _candidates(classes, comparer))
+    size = [len(w.terms) for w in comparer.wordings]
     statements = []
-    for group in _groups(ordered, pairs, close, lambda i: len(wordings[class_of[i]].terms)):
+    for group in _groups(ordered, pairs, close, lambda i: size[class_of[i]]):
+        group = sorted(group, key=lambda i: (ordered[i].age, i))
         members = [ordered[i] for i in group]
         person = _speaker(members)
         flags, differences = wording_differences(members)
-        first = members[0]
-        sid = hashlib.sha1(f"{first.article}\0{first.quote}".encode()).hexdigest()[:12]
-        statements.append(Statement(sid, person, [order[i] for i in group], members, flags, differences))
-    return sorted(statements, key=lambda s: (s.quotes[0].article, s.quotes[0].start))
+        head = min(members, key=lambda q: (q.article, q.start, q.quote))  # the id does not move with dates
+        sid = hashlib.sha1(f"{head.article}\0{head.quote}".encode()).hexdigest()[:12]
+        origin = 0 if members[0].published else None
+        statements.append(
+            Statement(sid, person, [order[i] for i in group], members, flags, differences, origin)
+        )
+    return sorted(statements, key=lambda s: min((q.article, q.start) for q in s.quotes))
 
 
 # --- wording differences ------------------------------------------------------------------------

@@ -154,25 +154,31 @@ def refresh_persons(conn: sqlite3.Connection) -> None:
 
 
 def load_quote_records(conn: sqlite3.Connection) -> list[QuoteRecord]:
-    """Every stored quote as statement linking sees it, article by article (one text in memory)."""
+    """Every stored quote as statement linking sees it, article by article (one text in memory).
+    A speaker that is a group or a nationality ("the California Democrat" -> Democrat) is no one
+    person; the article's row order is the order it was stored in, which orders reports of one date."""
     records = []
-    articles = conn.execute("SELECT id, text, outlet, url, path FROM articles ORDER BY id").fetchall()
-    for article, text, outlet, url, path in articles:
+    articles = conn.execute(
+        "SELECT rowid, id, text, outlet, url, path, published FROM articles ORDER BY id"
+    ).fetchall()
+    for ingested, article, text, outlet, url, path, published in articles:
         rows = conn.execute(
-            "SELECT quote_id, person_id, type, content, content_start, content_end, fragments, mention_text"
-            " FROM quotes WHERE article_id = ? ORDER BY position",
+            "SELECT q.quote_id, q.person_id, q.type, q.content, q.content_start, q.content_end, q.fragments,"
+            " q.mention_text, q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0) FROM quotes q"
+            " LEFT JOIN persons p ON p.id = q.person_id WHERE q.article_id = ? ORDER BY q.position",
             (article,),
         )
-        for quote_id, person, kind, content, start, end, fragments, mention in rows:
+        for quote_id, person, kind, content, start, end, fragments, mention, group in rows:
             quoted = ()
             if kind in ("direct", "mixed"):  # the words inside the quotation marks, fragment by fragment
                 quoted = tuple(text[s:e] for s, e in json.loads(fragments))
             pronoun = (mention or "").lower() in PRONOUN_MENTIONS
             records.append(
                 QuoteRecord(
-                    article, quote_id, person, kind, content, start, end, quoted, pronoun, outlet, url, path
+                    article, quote_id, person, kind, content, start, end, quoted, pronoun, outlet, url, path,
+                    group=bool(group), published=published, ingested=ingested,
                 )
-            )
+            )  # fmt: skip
     return records
 
 

@@ -224,19 +224,130 @@ def test_quoted_fragments_leave_out_the_attribution_between_them() -> None:
 
 
 def test_statements_json_has_the_contract_form() -> None:
-    a = _quote("a", "We see a window of opportunity", path="a.txt", outlet="CNN", url="https://x/a")
+    a = _quote(
+        "a",
+        "We see a window of opportunity",
+        path="a.txt",
+        outlet="CNN",
+        url="https://x/a",
+        published="2022-05-16",
+    )
     b = _quote("b", "We are seeing a window of possibility", path="b.txt")
     (row,) = statements_json(link_statements([a, b]), {"p1": "Vadim Prokopiev"})
-    assert set(row) == {"id", "speaker", "flags", "quotes", "differences"}
+    assert set(row) == {"id", "speaker", "flags", "quotes", "origin", "differences"}
+    assert row["origin"] == 0
     assert row["speaker"] == {"id": "p1", "name": "Vadim Prokopiev"}
     assert row["quotes"][0] == {
         "article": "a",
         "path": "a.txt",
         "url": "https://x/a",
         "outlet": "CNN",
+        "published": "2022-05-16",
         "type": "direct",
         "content": {"text": "We see a window of opportunity", "start": 0, "end": 30},
     }
+
+
+# --- issue 12: paraphrase, form, speakers, and how a quote spread -----------------------------------
+
+
+def test_a_paraphrase_beyond_synonyms_links() -> None:
+    # The spun copy's words share little beyond the uncommon ones; the embedding says they agree.
+    a = _quote(
+        "a",
+        "I am greatly honored by the endorsement of Senator Cruz. We "
+        "have fought the battle and he was a tough and brilliant opponent.",
+    )
+    b = _quote(
+        "b",
+        "I am tremendously honored by the backing of Senator Cruz. We "
+        "fought the fight and he was a hard and brilliant rival.",
+    )
+    assert _linked(a, b) == [{"a", "b"}]
+
+
+def test_different_statements_of_one_speaker_stay_apart() -> None:
+    a = _quote("a", "We have fought the battle and he was a tough and brilliant opponent.")
+    b = _quote("b", "I look forward to working with him for many years to come to make America great again.")
+    c = _quote("c", "We will build a wall along the southern border and Mexico will pay for the wall.")
+    assert _linked(a, b, c) == []
+
+
+def test_a_reported_report_links_to_the_quotation_it_reports() -> None:
+    a = _quote(
+        "a",
+        "He has had areas of significant disagreement with "
+        "Trump but cannot allow Hillary Clinton to become president",
+        kind="mixed",
+    )
+    b = _quote(
+        "b",
+        "that he has had areas of serious disagreement with "
+        "Trump however could not permit Hillary Clinton to become president",
+        kind="indirect",
+    )
+    assert _linked(a, b) == [{"a", "b"}]
+
+
+def test_one_sentence_of_a_long_quote_links_to_it() -> None:
+    whole = _quote(
+        "a",
+        "It is a dog whistle to all Americans, especially African-Americans. If indeed Barack Obama "
+        "is not intelligent, if indeed he is not legitimate, then no black person is.",
+    )
+    excerpt = _quote("b", "It is a dog whistle to all Americans, especially African-Americans.")
+    assert _linked(whole, excerpt) == [{"a", "b"}]
+
+
+def test_a_group_speaker_links_when_the_words_agree() -> None:
+    a = _quote(
+        "a",
+        "that Donald Trump's yearslong obsession with President Barack "
+        "Obama's birthplace is an insult to all African-Americans",
+        person="g1",
+        kind="indirect",
+        group=True,
+    )
+    b = _quote(
+        "b",
+        "that the many years obsession of Donald Trump with the place "
+        "of birth of president Barack Obama is insult for all African Americans",
+        person="g2",
+        kind="indirect",
+        group=True,
+    )
+    assert _linked(a, b) == [{"a", "b"}]
+
+
+def test_reports_are_ordered_oldest_first_and_the_origin_is_the_earliest_dated() -> None:
+    words = "We see a window of opportunity to fight for Belarus"
+    late = _quote("a", words, published="2022-05-20", ingested=1)
+    undated = _quote("b", words, ingested=0)
+    early = _quote("c", words, published="2022-05-16", ingested=2)
+    same_day = _quote("d", words, published="2022-05-16", ingested=1)
+    (statement,) = link_statements([late, undated, early, same_day])
+    assert [q.article for q in statement.quotes] == ["d", "c", "a", "b"]
+    assert statement.origin == 0
+    (undated_only,) = link_statements([_quote("x", words), _quote("y", words)])
+    assert undated_only.origin is None
+
+
+def test_a_misquote_is_flagged_with_its_word_differences() -> None:
+    a = _quote(
+        "a",
+        "I must tell you that just before I got off the plane a "
+        "bomb went off in New York and nobody knows exactly what's going on",
+    )
+    b = _quote(
+        "b",
+        "I should tell you that just after I got off the plane a "
+        "bomb went off in New York and no one knows exactly what's going on",
+    )
+    (statement,) = link_statements([a, b])
+    assert statement.flags == ["wording_differs"]
+    (difference,) = statement.differences
+    assert "[-before-] {+after+}" in difference["diff"]
+    assert "[-must-] {+should+}" in difference["diff"]
 
 
 # --- the variants fixture, end to end -------------------------------------------------------------

@@ -699,7 +699,7 @@ def word_diff(a: Sequence[str], b: Sequence[str]) -> str:
     return " ".join(out)
 
 
-def _misquotes(a: Sequence[str], b: Sequence[str]) -> bool:
+def misquotes(a: Sequence[str], b: Sequence[str]) -> bool:
     """True when two quotations differ inside: one quoting more of the speech at an end is no misquote."""
     matcher = difflib.SequenceMatcher(
         None, [_compared(w) for w in a], [_compared(w) for w in b], autojunk=False
@@ -724,7 +724,7 @@ def wording_differences(quotes: Sequence[QuoteRecord]) -> tuple[list[str], list[
     differences = []
     for i, j in combinations(sorted(firsts.values()), 2):
         a, b = _quoted_words(quotes[i]), _quoted_words(quotes[j])
-        if _misquotes(a, b):
+        if misquotes(a, b):
             differences.append({"quotes": [i, j], "diff": word_diff(a, b)})
     return (["wording_differs"] if differences else []), differences
 
@@ -778,11 +778,13 @@ def statement_json(statement: Statement, names: Mapping[Hashable, str]) -> dict[
                 "path": q.path,
                 "url": q.url,
                 "outlet": q.outlet,
+                "published": q.published,
                 "type": q.type,
                 "content": {"text": q.text, "start": q.start, "end": q.end},
             }
             for q in statement.quotes
         ],
+        "origin": statement.origin,
         "differences": statement.differences,
     }
 

@@ -35,7 +35,7 @@ def list_speakers(conn: sqlite3.Connection, person_id: int | None = None) -> lis
 
 def statement_quotes(conn: sqlite3.Connection, statement_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(
-        "SELECT a.id, a.path, a.url, a.outlet, q.type, q.content, q.content_start, q.content_end"
+        "SELECT a.id, a.path, a.url, a.outlet, a.published, q.type, q.content, q.content_start, q.content_end"
         " FROM statement_quotes s JOIN quotes q ON q.article_id = s.article_id AND q.quote_id = s.quote_id"
         " JOIN articles a ON a.id = s.article_id WHERE s.statement_id = ? ORDER BY s.position",
         (statement_id,),
@@ -46,16 +46,18 @@ def statement_quotes(conn: sqlite3.Connection, statement_id: int) -> list[dict[s
             "path": path,
             "url": url,
             "outlet": outlet,
+            "published": published,
             "type": kind,
             "content": {"text": text, "start": start, "end": end},
         }
-        for article, path, url, outlet, kind, text, start, end in rows
+        for article, path, url, outlet, published, kind, text, start, end in rows
     ]
 
 
 def iter_statements(conn: sqlite3.Connection, statement_id: int | None = None) -> Iterator[dict[str, Any]]:
     """Every statement reported by two or more articles (or the one asked for), in id order:
-    {"id", "speaker": {"id", "name"}, "flags", "quotes": [...], "differences": [...]}."""
+    {"id", "speaker": {"id", "name"}, "flags", "quotes": [...], "origin", "differences": [...]};
+    `origin` is the index of the earliest dated report (None when none is dated)."""
     where, params = ("WHERE s.id = ?", [statement_id]) if statement_id is not None else ("", [])
     rows = conn.execute(
         "SELECT s.id, s.person_id, p.name, s.flags, s.differences FROM statements s"
@@ -63,11 +65,13 @@ def iter_statements(conn: sqlite3.Connection, statement_id: int | None = None) -
         params,
     ).fetchall()
     for sid, person, name, flags, differences in rows:
+        quotes = statement_quotes(conn, sid)  # oldest first, as linking ordered them (undated last)
         yield {
             "id": sid,
             "speaker": {"id": person, "name": name},
             "flags": json.loads(flags),
-            "quotes": statement_quotes(conn, sid),
+            "quotes": quotes,
+            "origin": 0 if quotes and quotes[0]["published"] else None,
             "differences": json.loads(differences),
         }
 

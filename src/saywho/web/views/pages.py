@@ -26,6 +26,7 @@ from saywho.web.database import (
 )
 from saywho.web.markup import diff_pieces, marked_pieces, speaker_key, speakers
 from saywho.web.security import rate_limited
+from saywho.web.spread import spread
 from saywho.web.timeline import timeline
 from saywho.web.views.params import (
     ArticleId,
@@ -152,7 +153,14 @@ def statement_page(request: Request, statement_id: StatementId, conn: Connection
         for d in statement["differences"]
     ]
     titles = article_titles(conn, [q["article"] for q in statement["quotes"]])
-    return render(request, "statement.html", statement=statement, differences=differences, titles=titles)
+    return render(
+        request,
+        "statement.html",
+        statement=statement,
+        differences=differences,
+        titles=titles,
+        spread=spread(statement),
+    )
 
 
 @router.get("/analyse", response_class=HTMLResponse)

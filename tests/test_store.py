@@ -264,11 +264,13 @@ def test_one_statement_in_two_articles_is_linked(store: sqlite3.Connection) -> N
     assert len(statements) == 1
     statement = statements[0]
     assert statement["speaker"]["name"] == "Ivan Petrov"
+    # Oldest first: the wire copy is dated 2021-12-31, CNN's 2022-05-20 (issue 12's spread).
     assert [(q["article"], q["outlet"], q["content"]["text"]) for q in statement["quotes"]] == [
-        ("cnn-1", "CNN", "the talks with the union will resume next week"),
         ("wire-1", "Wire", "the talks with the union will resume next week"),
+        ("cnn-1", "CNN", "the talks with the union will resume next week"),
     ]
-    assert set(statement["quotes"][0]) == {"article", "path", "url", "outlet", "type", "content"}
+    assert set(statement["quotes"][0]) == {"article", "path", "url", "outlet", "published", "type", "content"}
+    assert statement["origin"] == 0
     assert statement["flags"] == [] and statement["differences"] == []
 
 
@@ -327,7 +329,7 @@ def test_export_writes_flat_rows_in_each_format(store: sqlite3.Connection, tmp_p
     assert export(store, "statements", "csv", tmp_path / "st.csv") == 2
     with open(tmp_path / "st.csv", encoding="utf-8", newline="") as f:
         statement_rows = list(csv.DictReader(f))
-    assert [r["article_id"] for r in statement_rows] == ["cnn-1", "wire-1"]
+    assert [r["article_id"] for r in statement_rows] == ["wire-1", "cnn-1"]  # oldest first
     assert statement_rows[0]["wording_differs"] == "false"
 
 

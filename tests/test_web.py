@@ -328,7 +328,8 @@ def test_statement_page_marks_the_wording_differences(client: TestClient, conn: 
     html = client.get(f"/statements/{statement}").text
     assert html.count('<li class="card"') == 2
     assert "wording differs" in html and "not the speaker&#39;s exact words" in html
-    assert re.search(r"<del>.*won&#39;t.*</del>", html) and re.search(r"<ins>.*will not.*</ins>", html)
+    # Reports oldest first (issue 12): the wire copy, which says "will not", before CNN's "won't".
+    assert re.search(r"<del>.*will not.*</del>", html) and re.search(r"<ins>.*won&#39;t.*</ins>", html)
     assert 'href="/articles/wire-1">Port talks stall</a>' in html
 
 

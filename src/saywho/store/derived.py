@@ -164,7 +164,8 @@ def load_quote_records(conn: sqlite3.Connection) -> list[QuoteRecord]:
     for ingested, article, text, outlet, url, path, published in articles:
         rows = conn.execute(
             "SELECT q.quote_id, q.person_id, q.type, q.content, q.content_start, q.content_end, q.fragments,"
-            " q.mention_text, q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0) FROM quotes q"
+            " q.mention_text, q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0)"
+            " FROM quotes q"
             " LEFT JOIN persons p ON p.id = q.person_id WHERE q.article_id = ? ORDER BY q.position",
             (article,),
         )

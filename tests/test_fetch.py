@@ -197,3 +197,28 @@ def test_one_request_per_host_per_delay() -> None:
     fetcher._wait_for_turn("example.org")
     fetcher._wait_for_turn("other.org")
     assert waits == [0.75]
+
+
+def test_ingest_stores_a_feeds_articles_and_a_second_poll_fetches_only_the_new_one(site, tmp_path) -> None:
+    """The command itself, with its polite defaults (a second between requests to the server)."""
+    import sqlite3
+
+    from saywho import cli
+
+    state, base = site
+    db = tmp_path / "news.db"
+    state.add("/feed.xml", rss(base, ["/a.html", "/missing.html"]))
+    assert cli.main(["ingest", f"{base}/feed.xml", "--db", str(db)]) == 2  # the 404 is named, a is stored
+    state.add("/feed.xml", rss(base, ["/a.html", "/missing.html", "/c.html"]))
+    state.requests.clear()
+    assert cli.main(["ingest", f"{base}/feed.xml", "--db", str(db)]) == 2
+    assert "/a.html" not in state.requests and "/c.html" in state.requests
+    rows = (
+        sqlite3.connect(db).execute("SELECT id, url, outlet, published FROM articles ORDER BY id").fetchall()
+    )
+    assert rows == [
+        (f"{base}/a.html", f"{base}/a.html", "The Test Herald", "2024-03-07"),
+        (f"{base}/c.html", f"{base}/c.html", "The Test Herald", "2024-03-07"),
+    ]
+    quotes = sqlite3.connect(db).execute("SELECT count(*) FROM quotes").fetchone()[0]
+    assert quotes >= 2

@@ -28,7 +28,8 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program Ctrl-C ended
 FORMATS = ("json", "jsonl", "table")
 INPUT_HELP = (
     "a .txt, .html/.htm, .json or .jsonl file, a directory of them (searched recursively), "
-    "or - for standard input (plain text)"
+    "- for standard input (plain text), or an http(s) URL: an article page, an RSS or Atom feed, "
+    "or a sitemap (fetched politely: robots.txt, one request per host per second)"
 )
 
 
@@ -367,6 +368,23 @@ def open_store(path: Path, create: bool = False) -> Iterator[sqlite3.Connection]
             conn.close()
 
 
+def stored_ids(path: Path) -> Callable[[str], bool]:
+    """Whether the store at `path` holds an article id (a feed's or sitemap's links already fetched
+    are not fetched again); nothing is held where there is no store yet."""
+    if not path.exists():
+        return lambda _: False
+    from saywho.store import connect
+
+    @functools.cache
+    def conn() -> sqlite3.Connection:  # opened at the first question: only URLs ask
+        return connect(path, create=False)
+
+    def known(article_id: str) -> bool:
+        return conn().execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    return known
+
+
 @store_command
 def run_ingest(args: argparse.Namespace) -> int:
     if not args.inputs and not args.reanalyse:
@@ -374,7 +392,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from saywho.store.ingest import ingest, survey
     from saywho.store.report import TerminalReporter, summary_lines
 
-    surveyed = survey(args.inputs, args.published)
+    surveyed = survey(args.inputs, args.published, known=stored_ids(args.db))
     if not surveyed.census.ids and not args.db.exists():
         # Nothing to store and no store yet: none is made (an empty one would only mislead).
         if not args.inputs:
@@ -417,6 +435,7 @@ def add_ingest(commands: Any) -> None:
             "examples:\n"
             "  saywho ingest corpus/ --workers 2\n"
             "  saywho ingest feed.jsonl --db news.db --scheduler tcp://10.0.0.5:8786\n"
+            "  saywho ingest https://example.org/rss.xml --db news.db   # a page, feed or sitemap\n"
             "  saywho ingest --reanalyse          # bring older analyses up to date"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

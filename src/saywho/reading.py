@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -297,9 +297,18 @@ def read_stdin(stream: BinaryIO, published: str | None) -> Iterator[Document | R
 
 
 def read_input(
-    name: str, published: str | None = None, stdin: BinaryIO | None = None
+    name: str,
+    published: str | None = None,
+    stdin: BinaryIO | None = None,
+    fetched: Mapping[str, Sequence[Document | ReadError]] | None = None,
 ) -> Iterator[Document | ReadError]:
-    """The records of one INPUT: a file, a directory, or `-` for standard input."""
+    """The records of one INPUT: a file, a directory, `-` for standard input, or an http(s) URL
+    (an article, a feed or a sitemap: fetch.py), taken from `fetched` where it was fetched already."""
+    if name.startswith(("http://", "https://")):
+        from saywho.fetch import Fetcher, read_url  # fetch.py builds on this module
+
+        yield from fetched[name] if fetched and name in fetched else read_url(name, Fetcher(), published)
+        return
     if name == STDIN:
         yield from read_stdin(stdin if stdin is not None else sys.stdin.buffer, published)
         return
@@ -318,9 +327,12 @@ def read_input(
 
 
 def read_inputs(
-    names: Iterable[str], published: str | None = None, stdin: BinaryIO | None = None
+    names: Iterable[str],
+    published: str | None = None,
+    stdin: BinaryIO | None = None,
+    fetched: Mapping[str, Sequence[Document | ReadError]] | None = None,
 ) -> Iterator[Document | ReadError]:
     """Every record of every INPUT, in order: a Document each, or a ReadError for what failed.
-    `published` (an ISO date) is given to records that carry none."""
+    `published` (an ISO date) is given to records that carry none; `fetched`: URLs read already."""
     for name in names:
-        yield from read_input(name, published, stdin)
+        yield from read_input(name, published, stdin, fetched)

@@ -8,7 +8,8 @@ ingest, if this one was killed first): a run killed at any moment and started ag
 store one clean run makes.
 
 The inputs are read twice: once to count them and find repeated ids (so the bar has a total and a
-repeated id is analysed once), then again as the work streams through, so memory stays flat.
+repeated id is analysed once), then again as the work streams through, so memory stays flat. URLs
+are fetched once, by the first reading, and their articles kept for the second.
 """
 
 from __future__ import annotations
@@ -17,18 +18,21 @@ import io
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
 from saywho.batch import Failure, Task, analyse_stream
+from saywho.fetch import Fetcher, is_url, read_url
 from saywho.model import Analysis, Document
 from saywho.reading import STDIN, ReadError, read_inputs, text_warnings
 from saywho.store import derived
 from saywho.store.schema import transaction
 from saywho.store.version import analyser_version
 from saywho.store.write import delete_articles, text_hash, write_analyses
+
+Fetched = Mapping[str, Sequence[Document | ReadError]]  # a URL input -> what it gave
 
 COMMIT_ARTICLES = 32  # articles per transaction, at most
 COMMIT_SECONDS = 2.0  # and at least this often: a killed run loses little work
@@ -92,9 +96,11 @@ class Census:
     errors: list[ReadError] = field(default_factory=list)
 
 
-def take_census(inputs: Sequence[str], published: str | None, stdin: bytes | None) -> Census:
+def take_census(
+    inputs: Sequence[str], published: str | None, stdin: bytes | None, fetched: Fetched
+) -> Census:
     census = Census()
-    for item in read_inputs(inputs, published, io.BytesIO(stdin or b"")):
+    for item in read_inputs(inputs, published, io.BytesIO(stdin or b""), fetched):
         if isinstance(item, ReadError):
             census.errors.append(item)
             continue
@@ -114,12 +120,23 @@ class Survey:
     published: str | None
     stdin: bytes | None
     census: Census
+    fetched: Fetched = field(default_factory=dict)
 
 
-def survey(inputs: Sequence[str], published: str | None = None, stdin: BinaryIO | None = None) -> Survey:
-    """Read the inputs a first time (CONTRACT.md's inputs; `-` is standard input, or `stdin`)."""
+def survey(
+    inputs: Sequence[str],
+    published: str | None = None,
+    stdin: BinaryIO | None = None,
+    known: Callable[[str], bool] = lambda _: False,
+    fetcher: Fetcher | None = None,
+) -> Survey:
+    """Read the inputs a first time (CONTRACT.md's inputs; `-` is standard input, or `stdin`).
+    URLs are fetched here, once: the articles of a feed or sitemap that `known` holds are not."""
     data = (stdin or sys.stdin.buffer).read() if STDIN in inputs else None
-    return Survey(list(inputs), published, data, take_census(inputs, published, data))
+    urls = [name for name in dict.fromkeys(inputs) if is_url(name)]
+    fetcher = fetcher or Fetcher() if urls else None
+    fetched = {url: list(read_url(url, fetcher, published, known)) for url in urls}
+    return Survey(list(inputs), published, data, take_census(inputs, published, data, fetched), fetched)
 
 
 def repeated_ids(census: Census) -> dict[str, str]:
@@ -158,12 +175,17 @@ class Ingest:
         self.intent: dict[str, str] = {}  # id -> added | updated | reanalysed
 
     def plan(
-        self, inputs: Sequence[str], published: str | None, stdin: bytes | None, census: Census
+        self,
+        inputs: Sequence[str],
+        published: str | None,
+        stdin: bytes | None,
+        census: Census,
+        fetched: Fetched,
     ) -> Iterator[Document]:
         """The documents to analyse, in input order, then (--reanalyse) the stored articles an older
         analyser analysed; each skipped one counted and advanced past."""
         index = -1
-        for item in read_inputs(inputs, published, io.BytesIO(stdin or b"")):
+        for item in read_inputs(inputs, published, io.BytesIO(stdin or b""), fetched):
             if isinstance(item, ReadError):
                 continue  # reported by the census
             index += 1
@@ -262,7 +284,7 @@ def ingest(
         reporter.say(message)
     reporter.start(len(census.ids) + len(run.outdated_ids(census)))
 
-    documents = run.plan(surveyed.inputs, surveyed.published, surveyed.stdin, census)
+    documents = run.plan(surveyed.inputs, surveyed.published, surveyed.stdin, census, surveyed.fetched)
     batch: list[Analysis] = []
     last_commit = time.monotonic()
     # closing: on any error here (Ctrl-C included) the stream ends its workers at once.

@@ -685,7 +685,7 @@ def add_serve(commands: Any) -> None:
             "the address (a browser then keeps it for the visit).\n\n"
             "examples:\n"
             "  saywho serve --db news.db\n"
-            "  SAYWHO_TOKEN=s3cret saywho serve --host 0.0.0.0 --port 8080"
+            "  SAYWHO_TOKEN=3f9c1a7e52d04b6b saywho serve --host 0.0.0.0 --port 8080"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -38,6 +38,7 @@ demo: $(STAMP)
 	$(BIN)/saywho serve --db saywho.db --host 127.0.0.1 --port 8000
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/long_article.py
 	$(BIN)/python benchmarks/speed.py
 	test -e $(BENCH_STORE) || $(BIN)/python benchmarks/store_build.py --db $(BENCH_STORE)
 	$(BIN)/python benchmarks/store_search.py --db $(BENCH_STORE)

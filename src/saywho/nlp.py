@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -61,6 +62,16 @@ def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator
             yield from nlp.pipe(batch, batch_size=batch_size)
             batch = []
             if len(text) > CHUNK_CHARS:
-                pieces = list(nlp.pipe(chunks(text), batch_size=1))
-                yield Doc.from_docs(pieces, ensure_whitespace=False)
+                yield _joined(nlp.pipe(chunks(text), batch_size=1))
         yield from nlp.pipe(batch, batch_size=batch_size)
+
+
+def _joined(pieces: Iterable[Doc]) -> Doc:
+    """One Doc from the parsed pieces of a long text, without their tok2vec tensors (384 bytes a
+    token, which saywho never reads; a short text's Doc keeps its own): the pieces are gone
+    before the caller sees the Doc, so a long text's memory is about one parse of it."""
+    kept = []
+    for piece in pieces:
+        piece.tensor = numpy.zeros((0,), dtype="float32")
+        kept.append(piece)
+    return Doc.from_docs(kept, ensure_whitespace=False, exclude=["tensor"])

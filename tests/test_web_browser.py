@@ -1,7 +1,8 @@
 """`saywho serve` in a real browser: Playwright driving Debian's chromium against the real server
 (uvicorn on a free loopback port) over the bundled samples and the web tests' records. Searching,
 opening an article and finding its quotes marked, an accessibility smoke check of every page, text
-full of markup, the analyse page, and the screenshot the README shows (docs/screenshot.png).
+full of markup, the analyse page, the screenshot the README shows (docs/screenshot.png), and how a
+quote spread over dated copies of one story (the variants fixture).
 
 Skipped only when chromium (or the playwright package) is missing and CI is not set: in CI they run.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,10 @@ from typing import Any
 import pytest
 
 from saywho.attribution import roles
+from saywho.store.listing import list_statements
 from saywho.web import create_app
 from test_web import IMAGE, PASTED, SCRIPT, build_store, write_records
+from test_web_spread import variants_store
 from web_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +114,21 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[
     db = build_store(folder, [os.path.relpath(ROOT / "samples"), str(write_records(folder))])
     with serving(create_app(db)) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[tuple[str, list[dict]]]:
+    """The real server over the variants fixture's dated copies of one story, and its statements."""
+    if not roles.MODEL_PATH.exists():
+        pytest.skip("extraction's role model is not in this checkout: no quotes to link")
+    db = variants_store(tmp_path_factory.mktemp("variants"))
+    conn = sqlite3.connect(db)
+    try:
+        statements = list_statements(conn)
+    finally:
+        conn.close()
+    with serving(create_app(db)) as url:
+        yield url, statements
 
 
 @pytest.fixture(scope="module")
@@ -253,3 +272,40 @@ def test_an_article_whose_id_holds_slashes_and_dots_opens_from_its_link(page: An
     assert page.get_by_role("heading", level=1).inner_text() == "Ferry brief"
     page.get_by_role("link", name="as JSON").click()
     assert '"desk/2024/../brief-1"' in page.content()
+
+
+def test_the_spread_of_a_quote_from_the_speaker_page(page: Any, variants: tuple[str, list[dict]]) -> None:
+    server, statements = variants
+    # The statement every copy quotes: the spun copy (the latest) rewords it.
+    statement = next(s for s in statements if "window of" in s["quotes"][0]["content"]["text"])
+    assert len(statement["quotes"]) == 3 and "wording_differs" in statement["flags"]
+    page.goto(f"{server}/speakers/{statement['speaker']['id']}")
+    accessible(page)
+    card = page.locator("li.card").filter(has_text="window of").first
+    card.get_by_role("link", name="Reported by other articles too").click()
+    page.wait_for_url(f"{server}/statements/{statement['id']}")
+    assert "How the quote spread" in page.get_by_role("heading", level=2).all_inner_texts()
+
+    reports = page.locator("#spread > li")
+    assert reports.count() == 3
+    # On the time line oldest first, by the dates a reader sees.
+    days = [t.get_attribute("datetime") for t in page.locator("#spread > li time").all()]
+    assert days == sorted(days) == [q["published"] for q in statement["quotes"]]
+    assert [o.inner_text() for o in page.locator("#spread .outlet").all()] == ["wire", "translated", "spun"]
+    # The origin first, marked in words and drawn apart from the others.
+    origin = reports.first
+    assert origin.get_by_text("likely origin").is_visible()
+    assert page.get_by_text("likely origin", exact=True).count() == 1
+    background = "el => getComputedStyle(el).backgroundColor"
+    assert origin.evaluate(background) != reports.nth(1).evaluate(background)
+    assert "window of opportunity" in origin.locator("blockquote").inner_text()
+    # The spun copy's words against the origin's: what it changed struck and underlined, and marked.
+    spun = reports.nth(2)
+    # (the words themselves: each change also says, hidden but read aloud, which side it is on)
+    seen = "els => els.map(el => [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join(''))"
+    assert spun.locator("del").evaluate_all(seen) == ["see", "opportunity"]
+    assert spun.locator("ins").evaluate_all(seen) == ["are seeing", "possibility"]
+    assert spun.locator("ins").first.is_visible()
+    assert spun.get_by_text("misquote", exact=True).is_visible()
+    assert origin.get_by_text("misquote", exact=True).count() == 0
+    assert accessible(page) == 0  # no highlights here, but the marks, links and diffs pass the check

@@ -2,7 +2,7 @@
 
 The store's own functions (search, listing, articles) answer almost everything; the few queries
 here are what only a page needs: which corpus-wide speaker and statement each quote of an article
-belongs to, and a speaker's quotes counted by day and by outlet.
+(or of a speaker's page) belongs to, and a speaker's quotes counted by day and by outlet.
 """
 
 from __future__ import annotations
@@ -68,6 +68,19 @@ def article_links(conn: sqlite3.Connection, article_id: str) -> dict[str, QuoteL
         (article_id,),
     )
     return {quote_id: QuoteLinks(person, statement) for quote_id, person, statement in rows}
+
+
+def quote_statements(conn: sqlite3.Connection, quotes: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The statement each of these quotes (article id, quote id) reports, for those that report one:
+    a page of a speaker's quotes links each to its statement (one indexed lookup per quote)."""
+    found = {}
+    for key in quotes:
+        row = conn.execute(
+            "SELECT statement_id FROM statement_quotes WHERE article_id = ? AND quote_id = ?", key
+        ).fetchone()
+        if row is not None:
+            found[key] = row[0]
+    return found
 
 
 def quotes_by_day(conn: sqlite3.Connection, person_id: int) -> list[tuple[str | None, int]]:

@@ -21,6 +21,7 @@ from saywho.web.database import (
     QuoteLinks,
     article_links,
     article_titles,
+    quote_statements,
     quotes_by_day,
     quotes_by_outlet,
 )
@@ -133,6 +134,7 @@ def speaker_page(request: Request, speaker_id: SpeakerId, conn: Connection, offs
         "speaker.html",
         speaker=found[0],
         quotes=quotes,
+        statements=quote_statements(conn, [(q["article"]["id"], q["id"]) for q in quotes]),
         total=total,
         offset=offset,
         pages=paging(offset, total),

@@ -37,7 +37,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -335,7 +335,7 @@ def _bare_fits(
     return sorted(r for r in fits if not any(names_conflict(bare, n) for n in holders[r]))
 
 
-def _merge_people(records: list[SpeakerRecord]) -> list[list[SpeakerRecord]]:
+def merge_people(records: list[SpeakerRecord]) -> list[list[SpeakerRecord]]:
     """Group PERSON records: full names first, then each bare surname to its one full-name holder."""
     parsed = [(parse_name(r.name), r) for r in records]
     full = [(n, r) for n, r in parsed if n is not None and n.given]
@@ -377,6 +377,47 @@ def _merge_people(records: list[SpeakerRecord]) -> list[list[SpeakerRecord]]:
     return list(groups.values()) + _merge_bare(homeless) + alone + unnamed
 
 
+def blocking_keys(name: _Name) -> list[str]:
+    """The keys under which merge_people looks for the names one may merge with: the surname, its
+    two ends (`_block_keys`) and, for a full name, its given name and that name's variants. A name
+    merges only with names found under one of its keys (`names_linked` says which)."""
+    keys = ["s:" + name.surname, *_block_keys(name.surname)]
+    if name.given and len(name.given[0]) > 1:
+        keys += ["g:" + str(k) for k in (name.given[0], *_variant_groups().get(name.given[0], ()))]
+    return keys
+
+
+def names_linked(x: _Name, y: _Name) -> bool:
+    """Whether merge_people can put two names (full or bare) in one person, or let one decide
+    where the other goes: the edges of the graph whose components are merged independently."""
+    near = x.surname == y.surname or (
+        abs(len(x.surname) - len(y.surname)) <= 3
+        and bool(set(_block_keys(x.surname)) & set(_block_keys(y.surname)))
+    )
+    if x.given and y.given:
+        return same_person(x, y) > 0  # candidates: one surname, a neighbour, or one given name
+    if x.given or y.given:  # a bare surname and a full name it may join (_bare_fits)
+        bare, full = (x, y) if y.given else (y, x)
+        return bare.surname == full.surname or (
+            near
+            and len(bare.surname) >= BARE_FUZZY_LENGTH
+            and _similar(full.surname, bare.surname) >= BARE_SIMILARITY
+            and spelling_variant(full.surname, bare.surname)
+        )
+    return bare_linked(x.surname, y.surname, near)
+
+
+def bare_linked(a: str, b: str, near: bool) -> bool:
+    """Two bare surnames _merge_bare may join."""
+    if a == b:
+        return True
+    return near and any(
+        len(u) >= BARE_FUZZY_LENGTH
+        and surname_similarity(_Name((), u, None), _Name((), v, None)) >= SURNAME_SIMILARITY
+        for u, v in ((a, b), (b, a))
+    )
+
+
 def _merge_bare(by_surname: dict[str, list[SpeakerRecord]]) -> list[list[SpeakerRecord]]:
     """Group bare surnames that no full name claims: one surname under its spellings is one person."""
     surnames = sorted(by_surname)
@@ -398,23 +439,31 @@ def _org_key(name: str) -> str:
     )
 
 
-def _merge_organisations(records: list[SpeakerRecord]) -> list[list[SpeakerRecord]]:
+def merge_organisations(records: list[SpeakerRecord]) -> list[list[SpeakerRecord]]:
     """Group ORG/GPE/LOC/NORP records that share a normalised proper name or alias."""
     clusters = _Clusters(len(records))
     owner: dict[str, int] = {}
     for i, r in enumerate(records):
-        for spelling in (r.name, *r.aliases):
-            key = _org_key(spelling)
-            proper = spelling.strip()[:1].isupper() or re.match(r"(?i)the\s+[A-Z]", spelling.strip())
-            if key and (proper or spelling == r.name):
-                if key in owner:
-                    clusters.union(owner[key], i)
-                else:
-                    owner[key] = i
+        for key in organisation_keys(r):
+            if key in owner:
+                clusters.union(owner[key], i)
+            else:
+                owner[key] = i
     return [[records[i] for i in members] for members in clusters.members.values()]
 
 
-def _family(record_type: str) -> str:
+def organisation_keys(record: SpeakerRecord) -> list[str]:
+    """The normalised proper names and aliases of an organisation record: records sharing one merge."""
+    keys = []
+    for spelling in (record.name, *record.aliases):
+        key = _org_key(spelling)
+        proper = spelling.strip()[:1].isupper() or re.match(r"(?i)the\s+[A-Z]", spelling.strip())
+        if key and (proper or spelling == record.name):
+            keys.append(key)
+    return keys
+
+
+def family_of(record_type: str) -> str:
     if record_type == "PERSON":
         return "person"
     return "organisation" if record_type in ORGANISATION_TYPES else "group"
@@ -438,7 +487,8 @@ def _most_common(values: Iterable[str]) -> list[str]:
     return [spelling[k] for k in order]
 
 
-def _person(records: list[SpeakerRecord]) -> Person:
+def person_from(records: list[SpeakerRecord]) -> Person:
+    """The person a group of records is: its canonical name, type, aliases and titles."""
     records = sorted(records, key=lambda r: (r.article, r.entity))
     names = [r.name for r in records]
     # The canonical name is the spelling most articles use, a full name before a bare one.
@@ -529,18 +579,37 @@ def merge_groups(
             persons_of[r.article].add(number)
     articles = len({r.article for group in people for r in group} | {r.article for r in records}) or 1
     spread = Counter(p for ps in persons_of.values() for p in ps)
-    rare = {p for p, n in spread.items() if n <= max(2.0, math.sqrt(articles))}
+    rare = {p for p, n in spread.items() if n <= rare_spread(articles)}
+    return link_groups(records, persons_of, rare)
+
+
+def rare_spread(articles: int) -> float:
+    """The most articles a person may be named in and still be rare in a corpus of `articles`
+    (articles naming anyone): a story's people, not the campaign's."""
+    return max(2.0, math.sqrt(articles))
+
+
+def group_edge(a: str, b: str, persons_of: Mapping[str, set[Hashable]], rare: set[Hashable]) -> bool:
+    """Whether two articles tell one story: they name STORY_SHARED rare persons in common."""
+    return a != b and len(persons_of[a] & persons_of[b] & rare) >= STORY_SHARED
+
+
+def link_groups(
+    records: list[SpeakerRecord], persons_of: Mapping[str, set[Hashable]], rare: set[Hashable]
+) -> list[list[SpeakerRecord]]:
+    """merge_groups's decision given each article's persons (`persons_of`, any ids) and the rare
+    ones: the store calls it on the group records a change can reach."""
+    persons_of = defaultdict(set, persons_of)
     keys = [group_key(r.name) for r in records]
-    index: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
+    index: dict[tuple[frozenset[str], Hashable], list[int]] = defaultdict(list)
     for i, r in enumerate(records):
         if keys[i]:
-            for p in sorted(persons_of[r.article] & rare):
+            for p in persons_of[r.article] & rare:
                 index[(keys[i], p)].append(i)
     clusters = _Clusters(len(records))
     for members in index.values():  # a bucket holds one description near one rare person: few
         for i, j in itertools.combinations(members, 2):
-            a, b = records[i].article, records[j].article
-            if a != b and len(persons_of[a] & persons_of[b] & rare) >= STORY_SHARED:
+            if group_edge(records[i].article, records[j].article, persons_of, rare):
                 clusters.union(i, j)
     return [[records[i] for i in sorted(m)] for m in clusters.members.values()]
 
@@ -564,38 +633,47 @@ def _clean(records: list[SpeakerRecord]) -> tuple[list[SpeakerRecord], list[Spea
     # "Trayvon" a place), and an article's own dateline (all capitals).
     seen: Counter[str] = Counter()
     for group in by_article.values():
-        seen.update({n.casefold() for r in group if r.type in ("GPE", "LOC") for n in (r.name, *r.aliases)})
+        seen.update(article_places(group))
     corpus_places = {n for n, count in seen.items() if count > 1}
     cleaned: list[SpeakerRecord] = []
     alone: list[SpeakerRecord] = []
     for article in sorted(by_article):
-        group = by_article[article]
-        places = corpus_places | {
-            n.casefold()
-            for r in group
-            if r.type in ("GPE", "LOC")
-            for n in (r.name, *r.aliases)
-            if n.isupper()
-        }
-        kept = [c for r in group if (c := clean_record(r, places)) is not None]
-        people = [c for c in kept if c.type == "PERSON" and clean_name(c.name)[1] != "title"]
-        surnames = {c.name.split()[-1] for c in people if looks_like_person(c.name)}
-        known_places = set(metonyms())
-        for c in kept:
-            if c.type == "PERSON" and clean_name(c.name)[1] == "title":
-                holders = [p for p in people if _holds_title(p, c.name)]
-                if len(holders) == 1:
-                    cleaned.append(replace(c, name=holders[0].name, aliases=(holders[0].name,)))
-                else:
-                    alone.append(c)
-            elif (
-                c.type in ("GPE", "LOC", "ORG")
-                and c.name in surnames
-                and c.name.casefold() not in known_places
-            ):
-                cleaned.append(replace(c, type="PERSON"))
+        kept, lone = clean_article(by_article[article], corpus_places)
+        cleaned += kept
+        alone += lone
+    return cleaned, alone
+
+
+def article_places(records: Iterable[SpeakerRecord]) -> set[str]:
+    """The place names (folded) one article gives: a name two articles give is a corpus place."""
+    return {n.casefold() for r in records if r.type in ("GPE", "LOC") for n in (r.name, *r.aliases)}
+
+
+def clean_article(
+    group: list[SpeakerRecord], corpus_places: set[str]
+) -> tuple[list[SpeakerRecord], list[SpeakerRecord]]:
+    """One article's records cleaned (see `_clean`), given the corpus's places (`article_places`
+    given by two articles or more); only those a name of the article begins with matter."""
+    cleaned: list[SpeakerRecord] = []
+    alone: list[SpeakerRecord] = []
+    places = corpus_places | {
+        n.casefold() for r in group if r.type in ("GPE", "LOC") for n in (r.name, *r.aliases) if n.isupper()
+    }
+    kept = [c for r in group if (c := clean_record(r, places)) is not None]
+    people = [c for c in kept if c.type == "PERSON" and clean_name(c.name)[1] != "title"]
+    surnames = {c.name.split()[-1] for c in people if looks_like_person(c.name)}
+    known_places = set(metonyms())
+    for c in kept:
+        if c.type == "PERSON" and clean_name(c.name)[1] == "title":
+            holders = [p for p in people if _holds_title(p, c.name)]
+            if len(holders) == 1:
+                cleaned.append(replace(c, name=holders[0].name, aliases=(holders[0].name,)))
             else:
-                cleaned.append(c)
+                alone.append(c)
+        elif c.type in ("GPE", "LOC", "ORG") and c.name in surnames and c.name.casefold() not in known_places:
+            cleaned.append(replace(c, type="PERSON"))
+        else:
+            cleaned.append(c)
     return cleaned, alone
 
 
@@ -612,12 +690,13 @@ def merge_speakers(speakers: Iterable[SpeakerRecord]) -> list[Person]:
     records, alone = _clean(records)
     by_family: dict[str, list[SpeakerRecord]] = defaultdict(list)
     for r in records:
-        by_family[_family(r.type)].append(r)
-    people = _merge_people(by_family["person"]) + [[r] for r in alone]
-    groups = people + _merge_organisations(by_family["organisation"])
+        by_family[family_of(r.type)].append(r)
+    people = merge_people(by_family["person"]) + [[r] for r in alone]
+    groups = people + merge_organisations(by_family["organisation"])
     groups += merge_groups(by_family["group"], people)
     persons = sorted(
-        (_person(g) for g in groups), key=lambda p: (_slug(p.name), p.records[0].article, p.records[0].entity)
+        (person_from(g) for g in groups),
+        key=lambda p: (_slug(p.name), p.records[0].article, p.records[0].entity),
     )
     used: Counter[str] = Counter()
     for p in persons:

@@ -75,16 +75,18 @@ CONTAINED_INFORMATION = 10.0  # 'intentional act': 10.7
 BLOCK_ROWS = 512
 # Where a quote's sentences end, and the dashes that set off a clause.
 SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’»]*\s+|\s+(?:--|—|–)\s+")
-# Words weigh by their rarity among the quotes (inverse document frequency), as if the corpus held
-# PRIOR_QUOTES more quotes, so that a handful of articles does not make every word look rare.
-PRIOR_QUOTES = 1000
+# Words weigh by their rarity (inverse document frequency) among a fixed reference of news quotes
+# (data/quote_terms.tsv: PolNeAR train's gold quotes, training/quote_terms.py), scaled to a corpus of
+# REFERENCE_SIZE quotes with PRIOR_QUOTES more. Not the store's own quotes: then every article added
+# moved every weight, and a link anywhere could come or go with an unrelated article (a store grown
+# one article at a time could not be linked only where the article reaches).
+PRIOR_QUOTES = 100
+REFERENCE_SIZE = 1000
 DEFAULT_WEIGHT = 5.0
 NGRAM = 4
-# Index keys held by more wordings than this (a share of the corpus, at least COMMON_KEY_MIN and at
-# most COMMON_KEY_MAX, as pairs grow with its square) are too common to find candidate pairs by.
-COMMON_KEY_SHARE = 0.01
-COMMON_KEY_MIN = 200
-COMMON_KEY_MAX = 1000
+# Index keys in more than this share of the reference's quotes are too common to find candidate
+# pairs by ("say", "people"): their postings would grow with the square of the corpus.
+COMMON_KEY_SHARE = 0.05
 
 STOPWORDS = frozenset(
     """a an the of to in on at for by with from and or but so that this these those it its as if than
@@ -271,7 +273,7 @@ class _Wording:
     groups: frozenset[int]
 
 
-def _wording(text: str) -> _Wording:
+def text_wording(text: str) -> _Wording:
     all_words = words(text)
     content = [w for w in all_words if w not in STOPWORDS and w not in PRONOUNS]
     terms = frozenset((stem(w), _synonyms().get(stem(w), frozenset())) for w in content)
@@ -283,13 +285,34 @@ def _wording(text: str) -> _Wording:
     return _Wording(terms, numbers, any(w in NEGATIONS for w in all_words), ngrams, stems, groups)
 
 
+@lru_cache(maxsize=1)
+def _reference() -> tuple[int, dict[str, int]]:
+    """The reference's quote count and, per stem or index key, the quotes it appears in."""
+    text = resources.files("saywho").joinpath("data/quote_terms.tsv").read_text(encoding="utf-8")
+    # Synonym-group keys begin with "#": only "# " begins a comment here.
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("# ")]
+    counts = {row[0]: int(row[1]) for row in rows}
+    return counts.pop("<quotes>"), counts
+
+
+def term_weight(stem_: str) -> float:
+    """A stem's weight: its inverse document frequency in the reference, as a share of quotes
+    applied to REFERENCE_SIZE quotes, smoothed by PRIOR_QUOTES more (a stem never seen weighs most)."""
+    total, counts = _reference()
+    share = counts.get(stem_, 0) / total
+    return math.log((PRIOR_QUOTES + REFERENCE_SIZE) / (1 + share * REFERENCE_SIZE))
+
+
 def term_weights(wordings: Sequence[_Wording]) -> dict[str, float]:
-    """Inverse document frequency of each stem over the wordings (copies of a quote count once),
-    smoothed by a prior corpus of PRIOR_QUOTES quotes so that a handful of articles does not make
-    every word look rare."""
-    frequency: Counter[str] = Counter(s for w in wordings for s, _ in w.terms)
-    n = PRIOR_QUOTES + len(wordings)
-    return {s: math.log(n / (1 + f)) for s, f in frequency.items()}
+    """The weight of every stem of the wordings (`term_weight`)."""
+    return {s: term_weight(s) for w in wordings for s, _ in w.terms}
+
+
+@lru_cache(maxsize=1)
+def common_keys() -> frozenset[str]:
+    """Index keys too common to find candidate pairs by (COMMON_KEY_SHARE of the reference)."""
+    total, counts = _reference()
+    return frozenset(k for k, n in counts.items() if n > COMMON_KEY_SHARE * total)
 
 
 @dataclass(frozen=True)
@@ -405,7 +428,7 @@ def _agree_enough(a: QuoteRecord, b: QuoteRecord, agree: Agreement, similarity: 
     )
 
 
-def _keys(wording: _Wording) -> set[str]:
+def index_keys(wording: _Wording) -> set[str]:
     """The index keys of a wording: its stems and its synonym groups."""
     return {s for s, _ in wording.terms} | {f"#{g}" for _, groups in wording.terms for g in groups}
 
@@ -464,7 +487,7 @@ class _Comparer:
     def __init__(self, first: Sequence[QuoteRecord]) -> None:
         self.first = first
         self.texts = [compared_text(q) for q in first]
-        self.wordings = [_wording(t) for t in self.texts]
+        self.wordings = [text_wording(t) for t in self.texts]
         self.weights = term_weights(self.wordings)  # copies of a quote do not make its words look common
         self.vectors = embed(self.texts)
         self._windows: dict[tuple[int, int], list[tuple[_Wording, str]]] = {}
@@ -482,7 +505,7 @@ class _Comparer:
             for n in range(1, min(length, len(segments) - 1) + 1)
             for i in range(len(segments) - n + 1)
         ]
-        return [(_wording(t), t) for t in runs]
+        return [(text_wording(t), t) for t in runs]
 
     def compare(self, c: int, d: int) -> tuple[Agreement, float]:
         """The agreement and cosine of two classes, the short one held against the best stretch of
@@ -535,12 +558,12 @@ def _candidates(classes: list[list[int]], comparer: _Comparer) -> list[tuple[flo
     first = comparer.first
     postings: dict[str, list[int]] = defaultdict(list)
     for c, w in enumerate(comparer.wordings):
-        for key in _keys(w):
+        for key in index_keys(w):
             postings[key].append(c)
-    common = min(COMMON_KEY_MAX, max(COMMON_KEY_MIN, int(COMMON_KEY_SHARE * len(classes))))
     shared: Counter[tuple[int, int]] = Counter()
-    for members in postings.values():
-        if len(members) <= common:
+    common = common_keys()
+    for key, members in postings.items():
+        if key not in common:
             shared.update(_comparable_pairs(first, members))
     # Every link but a two-word quote found word for word in another needs three terms in common.
     sizes = [len(w.terms) for w in comparer.wordings]

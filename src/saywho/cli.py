@@ -641,6 +641,43 @@ def add_delete(commands: Any) -> None:
     parser.set_defaults(run=run_delete)
 
 
+@store_command
+def run_relink(args: argparse.Namespace) -> int:
+    from saywho.store.linking import relink
+
+    with open_store(args.db) as conn:
+        relink(conn, scheduler=args.scheduler)
+        persons = conn.execute("SELECT count(*) FROM persons").fetchone()[0]
+        statements = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
+    report(f"relinked {args.db}: {persons} speakers, {statements} statements reported by several articles")
+    return EXIT_OK
+
+
+def add_relink(commands: Any) -> None:
+    parser = commands.add_parser(
+        "relink",
+        help="recompute every speaker and statement of the store",
+        description=(
+            "Recompute the corpus-wide speakers and statements from every stored article, as after a "
+            "new saywho or model: ingest and delete relink only what their articles reach."
+        ),
+        epilog=(
+            "Exit status: 0 relinked; 2 bad usage or no store; 1 failure (the store keeps its links).\n\n"
+            "examples:\n"
+            "  saywho relink --db news.db\n"
+            "  saywho relink --db news.db --scheduler tcp://10.0.0.5:8786"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_db_option(parser)
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="link on the Dask distributed cluster whose scheduler is at ADDRESS (tcp://host:8786)",
+    )
+    parser.set_defaults(run=run_relink)
+
+
 def port_number(value: str) -> int:
     """argparse type for --port: 0 to 65535 (0: any free port)."""
     number = whole_number(0)(value)
@@ -716,6 +753,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     add_statements,
     add_export,
     add_delete,
+    add_relink,
     add_serve,
 )
 

@@ -1,8 +1,8 @@
 """The corpus-wide rows: persons (one per real speaker, whatever the spelling) and statements (one
-statement reported by several articles), recomputed from the stored articles after every change.
+statement reported by several articles), written back as linking.py recomputes them.
 
-The decisions are people.merge_speakers's and statements.link_statements's; this module feeds them
-the stored rows and writes their answer back, changing only what changed. Ids are the store's own
+The decisions are people.py's and statements.py's; this module reads the stored rows they need
+and writes their answer back, changing only what changed. Ids are the store's own
 integers, kept across recomputations: a group takes the id of the old group it shares most members
 with, so links such as /speakers/12 survive an ingest that adds a new spelling; ids are never reused.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 
-from saywho.people import Person, SpeakerRecord, ascii_fold, merge_speakers
-from saywho.statements import PRONOUN_MENTIONS, QuoteRecord, link_statements
-from saywho.store.schema import get_meta, set_meta, transaction
+from saywho.people import Person, SpeakerRecord, ascii_fold, person_from
+from saywho.statements import PRONOUN_MENTIONS, QuoteRecord, Statement
+from saywho.store.schema import get_meta, set_meta
 from saywho.store.write import NAME_KEY_PREFIX, STALE_KEY, to_json
 
 
@@ -86,40 +86,40 @@ def shown_spellings(person: Person) -> tuple[str, list[str], list[str]]:
     return name, aliases, preferred_spellings(person.titles, titles)
 
 
-def load_records(conn: sqlite3.Connection) -> tuple[list[SpeakerRecord], dict[tuple[str, str], int]]:
-    """Every article's named entities, and the person each was last given."""
-    records, previous = [], {}
-    rows = conn.execute(
-        "SELECT article_id, entity, name, type, aliases, titles, person_id FROM article_entities"
-    )
-    for article, entity, name, kind, aliases, titles, person in rows:
-        records.append(
-            SpeakerRecord(article, entity, name, kind, tuple(json.loads(aliases)), tuple(json.loads(titles)))
-        )
-        if person is not None:
-            previous[(article, entity)] = person
-    return records, previous
-
-
-def refresh_persons(conn: sqlite3.Connection) -> None:
-    """Recompute the persons and write only what changed (in the caller's transaction)."""
-    records, previous = load_records(conn)
-    persons = merge_speakers(records)
+def write_persons(
+    conn: sqlite3.Connection,
+    groups: Sequence[Sequence[SpeakerRecord]],
+    previous: dict[tuple[str, str], int],
+    touched: set[tuple[str, str]],
+    rewrite: set[tuple[str, str]] = frozenset(),
+) -> set[tuple[str, str]]:
+    """Write the persons `groups` make of the `touched` records (each old person whole among
+    them), the ids of the old ones they hold most of kept; the records whose person or its type
+    changed are returned (their quotes' statements must be relinked), and those of `rewrite`
+    (stored anew, with no person yet). In the caller's transaction."""
+    persons = [person_from(list(g)) for g in groups]
     keys = [[(r.article, r.entity) for r in person.records] for person in persons]
     ids, next_id = inherit_ids(keys, previous, next_free(conn, "next_person_id", "persons"))
     wanted = {}
     for pid, person in zip(ids, persons, strict=True):
         name, aliases, titles = shown_spellings(person)
         wanted[pid] = (name, person.type, aliases, titles)
-
-    stored = {
-        row[0]: (row[1], row[2], json.loads(row[3]), json.loads(row[4]))
-        for row in conn.execute("SELECT id, name, type, aliases, titles FROM persons")
-    }
-    conn.executemany("DELETE FROM persons WHERE id = ?", [(pid,) for pid in stored if pid not in wanted])
+    old_ids = sorted(set(previous.values()) | set(wanted))
+    stored = {}
+    for chunk in chunks(old_ids):
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT id, name, type, aliases, titles FROM persons WHERE id IN ({marks})", chunk
+        ):
+            stored[row[0]] = (row[1], row[2], json.loads(row[3]), json.loads(row[4]))
+    gone = [pid for pid in set(previous.values()) if pid not in wanted]
+    conn.executemany("DELETE FROM persons WHERE id = ?", [(pid,) for pid in gone])
+    retyped = set(gone)
     for pid, (name, kind, aliases, titles) in wanted.items():
         if stored.get(pid) == (name, kind, aliases, titles):
             continue
+        if pid not in stored or stored[pid][1] != kind:
+            retyped.add(pid)
         conn.execute(
             "INSERT INTO persons (id, name, type, aliases, titles) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id)"
             " DO UPDATE SET name = excluded.name, type = excluded.type, aliases = excluded.aliases,"
@@ -131,70 +131,87 @@ def refresh_persons(conn: sqlite3.Connection) -> None:
         conn.executemany(
             "INSERT INTO person_aliases (key, person_id) VALUES (?, ?)", [(k, pid) for k in spellings]
         )
-
     changed: list[tuple[int | None, str, str]] = [
         (pid, article, entity)
         for pid, group in zip(ids, keys, strict=True)
         for article, entity in group
-        if previous.get((article, entity)) != pid
+        if previous.get((article, entity)) != pid or pid in retyped or (article, entity) in rewrite
     ]
-    # A page label ("Details:") names nobody: merge_speakers leaves it out of every person.
+    # A page label ("Details:") names nobody: it is in no person.
     placed = {key for group in keys for key in group}
-    changed += [(None, article, entity) for article, entity in previous if (article, entity) not in placed]
+    changed += [(None, article, entity) for article, entity in touched if (article, entity) not in placed]
     conn.executemany("UPDATE article_entities SET person_id = ? WHERE article_id = ? AND entity = ?", changed)
+    conn.executemany("UPDATE linking_records SET person_id = ? WHERE article_id = ? AND entity = ?", changed)
     conn.executemany(
         "UPDATE quotes SET person_id = ? WHERE article_id = ? AND speaker_name IS NOT NULL"
         f" AND coalesce(speaker_entity, '{NAME_KEY_PREFIX}' || speaker_name) = ?",
         changed,
     )
     set_meta(conn, "next_person_id", str(next_id))
+    return {(article, entity) for _, article, entity in changed}
+
+
+def chunks(values: Sequence, size: int = 500) -> Iterator[list]:
+    """`values` in lists of at most `size` (SQLite's bound on an IN list's parameters)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 # --- statements ------------------------------------------------------------------------------------
 
 
-def load_quote_records(conn: sqlite3.Connection) -> list[QuoteRecord]:
-    """Every stored quote as statement linking sees it, article by article (one text in memory).
-    A speaker that is a group or a nationality ("the California Democrat" -> Democrat) is no one
-    person; the article's row order is the order it was stored in, which orders reports of one date."""
-    records = []
-    articles = conn.execute(
-        "SELECT rowid, id, text, outlet, url, path, published FROM articles ORDER BY id"
-    ).fetchall()
-    for ingested, article, text, outlet, url, path, published in articles:
-        rows = conn.execute(
-            "SELECT q.quote_id, q.person_id, q.type, q.content, q.content_start, q.content_end, q.fragments,"
-            " q.mention_text, q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0)"
-            " FROM quotes q"
-            " LEFT JOIN persons p ON p.id = q.person_id WHERE q.article_id = ? ORDER BY q.position",
-            (article,),
-        )
-        for quote_id, person, kind, content, start, end, fragments, mention, group in rows:
-            quoted = ()
-            if kind in ("direct", "mixed"):  # the words inside the quotation marks, fragment by fragment
-                quoted = tuple(text[s:e] for s, e in json.loads(fragments))
-            pronoun = (mention or "").lower() in PRONOUN_MENTIONS
-            records.append(
-                QuoteRecord(
-                    article, quote_id, person, kind, content, start, end, quoted, pronoun, outlet, url, path,
-                    group=bool(group), published=published, ingested=ingested,
-                )
-            )  # fmt: skip
-    return records
+QUOTE_SELECT = (
+    "SELECT q.id, a.rowid, a.id, a.text, a.outlet, a.url, a.path, a.published, q.quote_id, q.person_id,"
+    " q.type, q.content, q.content_start, q.content_end, q.fragments, q.mention_text,"
+    " q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0)"
+    " FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN persons p ON p.id = q.person_id"
+)
 
 
-def refresh_statements(conn: sqlite3.Connection) -> None:
-    """Recompute the statements, keeping the ids of those that remain (in the caller's transaction)."""
-    statements = link_statements(load_quote_records(conn))
-    previous = {
-        (article, quote_id): sid
-        for sid, article, quote_id in conn.execute(
-            "SELECT statement_id, article_id, quote_id FROM statement_quotes"
+def quote_record(row: tuple) -> tuple[int, QuoteRecord]:
+    """A row of QUOTE_SELECT as statement linking sees it. A speaker that is a group or a
+    nationality ("the California Democrat" -> Democrat) is no one person; the article's row order
+    is the order it was stored in, which orders reports of one date."""
+    rowid, ingested, article, text, outlet, url, path, published = row[:8]
+    quote_id, person, kind, content, start, end, fragments, mention, group = row[8:]
+    quoted = ()
+    if kind in ("direct", "mixed"):  # the words inside the quotation marks, fragment by fragment
+        quoted = tuple(text[s:e] for s, e in json.loads(fragments))
+    pronoun = (mention or "").lower() in PRONOUN_MENTIONS
+    record = QuoteRecord(
+        article, quote_id, person, kind, content, start, end, quoted, pronoun, outlet, url, path,
+        group=bool(group), published=published, ingested=ingested,
+    )  # fmt: skip
+    return rowid, record
+
+
+def load_quote_records(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> dict[int, QuoteRecord]:
+    """Stored quotes (all, or those of the quote row ids `ids`) by row id, as linking sees them."""
+    if ids is None:
+        return dict(quote_record(row) for row in conn.execute(QUOTE_SELECT))
+    out = {}
+    for chunk in chunks(sorted(set(ids))):
+        rows = conn.execute(f"{QUOTE_SELECT} WHERE q.id IN ({','.join('?' * len(chunk))})", chunk)
+        out.update(quote_record(row) for row in rows)
+    return out
+
+
+def write_statements(
+    conn: sqlite3.Connection, quotes: dict[int, QuoteRecord], statements: Sequence[Statement], old: set[int]
+) -> None:
+    """Replace the statements `old` (every one with a report among `quotes`) by `statements`, linked
+    from `quotes`, each keeping the id of the old one it holds most reports of."""
+    previous = {}
+    for chunk in chunks(sorted(old)):
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            f"SELECT statement_id, article_id, quote_id FROM statement_quotes WHERE statement_id IN ({marks})"
         )
-    }
+        previous.update({(article, quote_id): sid for sid, article, quote_id in conn.execute(sql, chunk)})
     keys = [[(q.article, q.quote) for q in s.quotes] for s in statements]
     ids, next_id = inherit_ids(keys, previous, next_free(conn, "next_statement_id", "statements"))
-    conn.execute("DELETE FROM statements")
+    conn.executemany("DELETE FROM statements WHERE id = ?", [(sid,) for sid in sorted(old)])
     for sid, statement, members in sorted(zip(ids, statements, keys, strict=True), key=lambda t: t[0]):
         conn.execute(
             "INSERT INTO statements (id, person_id, flags, differences) VALUES (?, ?, ?, ?)",
@@ -208,11 +225,10 @@ def refresh_statements(conn: sqlite3.Connection) -> None:
 
 
 def refresh(conn: sqlite3.Connection) -> None:
-    """Recompute persons, then statements (which need the persons), in one transaction."""
-    with transaction(conn):
-        refresh_persons(conn)
-        refresh_statements(conn)
-        set_meta(conn, STALE_KEY, "0")
+    """Relink the persons and statements the stored changes reach (linking.refresh)."""
+    from saywho.store import linking  # linking builds on this module
+
+    linking.refresh(conn)
 
 
 def is_stale(conn: sqlite3.Connection) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 DEFAULT_DB = "saywho.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
 RETRY_DELAYS = (0.005, 0.2)  # first and longest pause between tries of a statement SQLite will not wait for
 
@@ -125,6 +125,71 @@ TABLES = (
     "CREATE INDEX statement_quotes_quote ON statement_quotes(article_id, quote_id)",
 )
 
+# Schema 2: what incremental linking (linking.py) needs to recompute only what a change can touch.
+LINKING_TABLES = (
+    # Articles added, replaced or deleted since persons and statements were last linked.
+    "CREATE TABLE pending_articles (article_id TEXT PRIMARY KEY) WITHOUT ROWID",
+    """CREATE TRIGGER articles_pending_insert AFTER INSERT ON articles BEGIN
+        INSERT OR IGNORE INTO pending_articles (article_id) VALUES (new.id);
+    END""",
+    """CREATE TRIGGER articles_pending_delete AFTER DELETE ON articles BEGIN
+        INSERT OR IGNORE INTO pending_articles (article_id) VALUES (old.id);
+    END""",
+    # Statements that lost a report (its article deleted or replaced): relinked with the rest.
+    "CREATE TABLE pending_statements (statement_id INTEGER PRIMARY KEY)",
+    """CREATE TRIGGER statement_quotes_pending AFTER DELETE ON statement_quotes BEGIN
+        INSERT OR IGNORE INTO pending_statements (statement_id) VALUES (old.statement_id);
+    END""",
+    # Each article's records as people.clean_article left them (family: person, alone,
+    # organisation, group), and the person each is in. No foreign key: a deleted article's rows
+    # say, until it is relinked, which persons it was in.
+    """CREATE TABLE linking_records (
+        article_id TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        family TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        titles TEXT NOT NULL,
+        group_key TEXT,
+        person_id INTEGER,
+        PRIMARY KEY (article_id, entity)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX linking_records_name ON linking_records(name, family)",
+    "CREATE INDEX linking_records_person ON linking_records(person_id, article_id)",
+    # Blocking keys: a person's name under each of people.blocking_keys (distinct names only, so
+    # a common given name costs its distinct names, not its articles); organisations' keys.
+    "CREATE TABLE name_keys (key TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (key, name)) WITHOUT ROWID",
+    """CREATE TABLE organisation_keys (
+        key TEXT NOT NULL, article_id TEXT NOT NULL, entity TEXT NOT NULL,
+        PRIMARY KEY (key, article_id, entity)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX organisation_keys_record ON organisation_keys(article_id, entity)",
+    # The places each article names, and every run of words of its names a place may be (a
+    # place named by a second article changes how names beginning with it are cleaned).
+    """CREATE TABLE article_places (
+        place TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (place, article_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX article_places_article ON article_places(article_id)",
+    """CREATE TABLE article_ngrams (
+        ngram TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (ngram, article_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX article_ngrams_article ON article_ngrams(article_id)",
+    # Each quote's wording keys (statements.index_keys) and paraphrase embedding.
+    """CREATE TABLE quote_keys (
+        key TEXT NOT NULL,
+        quote INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, quote)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX quote_keys_quote ON quote_keys(quote)",
+    """CREATE TABLE quote_vectors (
+        quote INTEGER PRIMARY KEY REFERENCES quotes(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    )""",
+)
+# Set when the linking tables must be rebuilt whole (a store made by schema 1, a relink).
+RELINK_KEY = "relink_needed"
+
 
 class StoreError(Exception):
     """The store cannot be used: a clear, one-line reason naming the file."""
@@ -198,8 +263,19 @@ def create_tables(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return  # another process made them while this one waited
-        for statement in TABLES:
+        for statement in TABLES + LINKING_TABLES:
             conn.execute(statement)
+        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a schema 1 store to schema 2: the linking tables, built whole by the next ingest."""
+    with transaction(conn):
+        if int(get_meta(conn, "schema_version") or 0) >= SCHEMA_VERSION:
+            return  # another process migrated it while this one waited
+        for statement in LINKING_TABLES:
+            conn.execute(statement)
+        set_meta(conn, RELINK_KEY, "1")
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
 
@@ -241,6 +317,8 @@ def set_up(conn: sqlite3.Connection, path: Path, create: bool) -> None:
     use_wal(conn)
     if new:
         create_tables(conn)
+    elif int(get_meta(conn, "schema_version") or 0) < SCHEMA_VERSION:
+        migrate(conn)
 
 
 def connect(

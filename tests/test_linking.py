@@ -1,0 +1,141 @@
+"""Incremental linking (store/linking.py): a store grown article by article, in any order, with
+articles replaced and deleted on the way, holds the persons and statements of one built at once
+and of a relink of everything. The small version runs on tests/fixtures (the seed and the
+variants); the large one on PolNeAR dev (skipped when ../shared is absent), analysed once."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from saywho import analyse_documents
+from saywho.model import Analysis, Document
+from saywho.store import connect
+from saywho.store.derived import refresh
+from saywho.store.linking import relink
+from saywho.store.schema import transaction
+from saywho.store.write import delete_articles, write_analyses
+from test_store_fakes import needs_extraction_model
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "polnear" / "dev"
+
+
+def analyses_of(paths: list[Path]) -> list[Analysis]:
+    documents = [Document(text=p.read_text(encoding="utf-8"), id=p.stem, path=str(p)) for p in paths]
+    return list(analyse_documents(documents))
+
+
+@pytest.fixture(scope="session")
+def fixture_analyses() -> list[Analysis]:
+    return analyses_of(
+        sorted((FIXTURES / "seed").glob("*.txt")) + sorted((FIXTURES / "variants").glob("*.txt"))
+    )
+
+
+@pytest.fixture(scope="session")
+def dev_analyses() -> list[Analysis]:
+    if not DEV.is_dir():
+        pytest.skip("PolNeAR dev is not beside the checkout (../shared/data/polnear/dev)")
+    return analyses_of(sorted(DEV.glob("*.txt")))
+
+
+def store(conn: sqlite3.Connection, analyses: list[Analysis]) -> None:
+    with transaction(conn):
+        write_analyses(conn, analyses, "test")
+    refresh(conn)
+
+
+def snapshot(conn: sqlite3.Connection) -> tuple[set, set, dict]:
+    """Persons as their records, names, types, aliases and titles; statements as their reports,
+    their speaker (as records) and flags; each quote's speaker: ids left out, as they may differ."""
+    records: dict[int, set] = defaultdict(set)
+    for article, entity, pid in conn.execute("SELECT article_id, entity, person_id FROM article_entities"):
+        if pid is not None:
+            records[pid].add((article, entity))
+    persons = {
+        pid: (frozenset(records[pid]), name, kind, aliases, titles)
+        for pid, name, kind, aliases, titles in conn.execute(
+            "SELECT id, name, type, aliases, titles FROM persons"
+        )
+    }
+    assert set(records) <= set(persons)  # no record points to a person that is gone
+    members: dict[int, set] = defaultdict(set)
+    for sid, article, quote in conn.execute(
+        "SELECT statement_id, article_id, quote_id FROM statement_quotes"
+    ):
+        members[sid].add((article, quote))
+    statements = {
+        (frozenset(members[sid]), persons[pid][0] if pid else None, flags)
+        for sid, pid, flags in conn.execute("SELECT id, person_id, flags FROM statements")
+    }
+    speakers = {
+        (article, quote): persons[pid][0] if pid else None
+        for article, quote, pid in conn.execute("SELECT article_id, quote_id, person_id FROM quotes")
+    }
+    return set(persons.values()), statements, speakers
+
+
+def grown(path: Path, analyses: list[Analysis], order: list[int]) -> tuple[set, set, dict]:
+    conn = connect(path)
+    for i in order:
+        store(conn, [analyses[i]])
+    shot = snapshot(conn)
+    relink(conn)
+    assert snapshot(conn) == shot  # relinking everything changes nothing
+    conn.close()
+    return shot
+
+
+def built(path: Path, analyses: list[Analysis]) -> tuple[set, set, dict]:
+    conn = connect(path)
+    store(conn, analyses)
+    shot = snapshot(conn)
+    conn.close()
+    return shot
+
+
+@needs_extraction_model
+def test_fixtures_grown_in_any_order_equal_built_at_once(
+    tmp_path: Path, fixture_analyses: list[Analysis]
+) -> None:
+    at_once = built(tmp_path / "once.db", fixture_analyses)
+    persons, statements, _ = at_once
+    assert any(len(records) > 2 for records, *_ in persons)  # spellings merged across articles
+    assert statements  # reports linked across articles
+    n = len(fixture_analyses)
+    for k, order in enumerate([list(range(n)), list(reversed(range(n))), [2, 0, 3, 1][:n]]):
+        assert grown(tmp_path / f"grown{k}.db", fixture_analyses, order) == at_once
+
+
+@needs_extraction_model
+def test_deleting_and_replacing_articles_equals_never_having_them(
+    tmp_path: Path, fixture_analyses: list[Analysis]
+) -> None:
+    conn = connect(tmp_path / "s.db")
+    for analysis in fixture_analyses:
+        store(conn, [analysis])
+    gone = fixture_analyses[1].document.id
+    with transaction(conn):
+        delete_articles(conn, [gone])
+    refresh(conn)
+    store(conn, [fixture_analyses[0]])  # stored again: replaced by itself
+    shot = snapshot(conn)
+    conn.close()
+    assert shot == built(tmp_path / "once.db", [a for a in fixture_analyses if a.document.id != gone])
+
+
+@needs_extraction_model
+def test_polnear_dev_grown_in_three_orders_equals_built_at_once(
+    tmp_path: Path, dev_analyses: list[Analysis]
+) -> None:
+    at_once = built(tmp_path / "once.db", dev_analyses)
+    rng = random.Random(13)
+    n = len(dev_analyses)
+    orders = [list(range(n)), list(reversed(range(n))), rng.sample(range(n), n)]
+    for k, order in enumerate(orders):
+        assert grown(tmp_path / f"grown{k}.db", dev_analyses, order) == at_once, f"order {k}"

@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/store_search.py --db $(BENCH_STORE)
 	$(BIN)/python benchmarks/web_search.py --db $(BENCH_STORE)
 	$(BIN)/python benchmarks/store_ingest.py
+	$(BIN)/python benchmarks/store_grow.py
 
 train: $(STAMP)
 	$(BIN)/python -m training.train

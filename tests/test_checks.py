@@ -12,19 +12,6 @@ from saywho.model import Content, Cue, Entity, Mention, Quote, Speaker
 SEED = Path(__file__).parent / "fixtures" / "seed"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from saywho.nlp import load_pipeline
-
-    return load_pipeline()
-
-
-def parsed(nlp, text: str):
-    from saywho.nlp import parse
-
-    return next(parse(nlp, [text]))
-
-
 # ---------------------------------------------------------------- document warnings
 
 
@@ -91,18 +78,14 @@ def test_no_doubled_word(text: str) -> None:
     assert doubled_words(text) == []
 
 
-def test_seed_has_debris_at_848(nlp) -> None:
-    if not (SEED / "belarus_volunteers.txt").exists():
-        pytest.skip("seed fixture absent")
-    with open(SEED / "belarus_volunteers.txt", encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    warnings = check(parsed(nlp, text), [], [])
+def test_seed_has_debris_at_848(seed_doc) -> None:
+    warnings = check(seed_doc, [], [])
     assert [(w.code, w.start, w.end) for w in warnings] == [("garbled_punctuation", 848, 851)]
 
 
-def test_check_returns_warnings_in_text_order(nlp) -> None:
+def test_check_returns_warnings_in_text_order(parsed) -> None:
     text = "The the army retreated. . Then it it regrouped, , later."
-    warnings = check(parsed(nlp, text), [], [])
+    warnings = check(parsed(text), [], [])
     assert [(w.code, text[w.start : w.end]) for w in warnings] == [
         ("doubled_word", "The the"),
         ("garbled_punctuation", ". ."),
@@ -137,9 +120,9 @@ def org_speaker(text: str, mention: str, entity: str = "e1") -> Speaker:
     )
 
 
-def test_unattributed(nlp) -> None:
+def test_unattributed(parsed) -> None:
     text = "“We will win.” Nobody knows who said it."
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     quote = Quote(id="q1", type="direct", content=Content("We will win.", 1, 13, [[1, 13]]))
     check(doc, [quote], [])
     assert quote.flags == ["unattributed"]
@@ -147,9 +130,9 @@ def test_unattributed(nlp) -> None:
     assert quote.flags == ["unattributed"]
 
 
-def test_attributed_quotes_are_not_flagged(nlp) -> None:
+def test_attributed_quotes_are_not_flagged(parsed) -> None:
     text = "“We will win,” he said. “We always do.”"
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     by_pronoun = direct(text, "We will win,", "said", "say", Speaker(mention=Mention("he", 15, 17)))
     # a continued quote: no mention of its own, its speaker's name carried over
     continued = Quote(
@@ -162,18 +145,18 @@ def test_attributed_quotes_are_not_flagged(nlp) -> None:
     assert by_pronoun.flags == [] and continued.flags == []
 
 
-def test_speaker_not_person(nlp) -> None:
+def test_speaker_not_person(parsed) -> None:
     text = "“I will not resign,” NATO said."
     quote = direct(text, "I will not resign,", "said", "say", org_speaker(text, "NATO"))
-    check(parsed(nlp, text), [quote], [Entity(id="e1", name="NATO", type="ORG")])
+    check(parsed(text), [quote], [Entity(id="e1", name="NATO", type="ORG")])
     assert quote.flags == ["speaker_not_person"]
 
 
-def test_existing_flags_kept_and_not_duplicated(nlp) -> None:
+def test_existing_flags_kept_and_not_duplicated(parsed) -> None:
     text = "“I will not resign,” NATO said."
     flags = ["pronoun_gender_mismatch", "speaker_not_person"]
     quote = direct(text, "I will not resign,", "said", "say", org_speaker(text, "NATO"), flags)
-    check(parsed(nlp, text), [quote], [Entity(id="e1", name="NATO", type="ORG")])
+    check(parsed(text), [quote], [Entity(id="e1", name="NATO", type="ORG")])
     assert quote.flags == ["pronoun_gender_mismatch", "speaker_not_person"]
 
 
@@ -204,17 +187,17 @@ def test_existing_flags_kept_and_not_duplicated(nlp) -> None:
         ("“Phase I is over,” NATO said.", "Phase I is over,", "NATO", Entity("e1", "NATO", "ORG")),
     ],
 )
-def test_speaker_not_person_is_conservative(nlp, text, content, mention, entity) -> None:
+def test_speaker_not_person_is_conservative(parsed, text, content, mention, entity) -> None:
     quote = direct(text, content, "said", "say", org_speaker(text, mention))
-    check(parsed(nlp, text), [quote], [entity])
+    check(parsed(text), [quote], [entity])
     assert quote.flags == []
 
 
-def test_speaker_not_person_needs_a_persons_cue_and_a_direct_quote(nlp) -> None:
+def test_speaker_not_person_needs_a_persons_cue_and_a_direct_quote(parsed) -> None:
     text = "“I will not resign,” NATO announced."
     entities = [Entity("e1", "NATO", "ORG")]
     announced = direct(text, "I will not resign,", "announced", "announce", org_speaker(text, "NATO"))
-    check(parsed(nlp, text), [announced], entities)
+    check(parsed(text), [announced], entities)
     assert announced.flags == []
     text = "NATO said I was wrong."
     reported = Quote(
@@ -224,17 +207,17 @@ def test_speaker_not_person_needs_a_persons_cue_and_a_direct_quote(nlp) -> None:
         speaker=org_speaker(text, "NATO"),
         cue=Cue("said", "say", 5, 9),
     )
-    check(parsed(nlp, text), [reported], entities)
+    check(parsed(text), [reported], entities)
     assert reported.flags == []
 
 
-def test_person_speaker_not_flagged(nlp) -> None:
+def test_person_speaker_not_flagged(parsed) -> None:
     text = "“I will not resign,” Prokopiev said."
     speaker = Speaker(
         name="Vadim Prokopiev", entity="e1", kind="person", mention=Mention("Prokopiev", 21, 30)
     )
     quote = direct(text, "I will not resign,", "said", "say", speaker)
-    check(parsed(nlp, text), [quote], [Entity("e1", "Vadim Prokopiev", "PERSON")])
+    check(parsed(text), [quote], [Entity("e1", "Vadim Prokopiev", "PERSON")])
     assert quote.flags == []
 
 
@@ -247,6 +230,6 @@ def test_person_speaker_not_flagged(nlp) -> None:
         ", ".join(["the council met and the members argued about the budget"] * 200),
     ],
 )
-def test_no_crash_on_odd_documents(nlp, text) -> None:
-    warnings = check(parsed(nlp, text), [], [])
+def test_no_crash_on_odd_documents(parsed, text) -> None:
+    warnings = check(parsed(text), [], [])
     assert all(w.code in ("garbled_punctuation", "doubled_word") for w in warnings)

@@ -5,22 +5,15 @@ from __future__ import annotations
 import pytest
 
 import saywho
-from saywho.entities import find_entities, first_names, metonyms, source_head
-from test_speakers import attribution, parsed, seed_attributions, seed_document
+from saywho.entities import find_entities, first_names, metonyms
+from saywho.mentions import source_head
+from test_speakers import attribution, seed_attributions
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from saywho.nlp import load_pipeline
-
-    return load_pipeline()
-
-
-@pytest.fixture(scope="module")
-def seed(nlp):
-    doc, gold = seed_document(nlp)
-    entities = find_entities(doc, seed_attributions(doc, gold))
-    return doc, {e.name: e for e in entities}, entities
+def seed(seed_doc, seed_gold):
+    entities = find_entities(seed_doc, seed_attributions(seed_doc, seed_gold))
+    return seed_doc, {e.name: e for e in entities}, entities
 
 
 def test_seed_people_full_names_aliases_titles_gender(seed):
@@ -86,10 +79,8 @@ def test_seed_ids_in_order_of_first_mention(seed):
     assert names.index("Vladimir Putin") < names.index("Vadim Prokopiev")
 
 
-def test_a_state_only_named_through_its_metonym_is_created(nlp):
-    doc = parsed(
-        nlp, "The Kremlin denied the report. Officials in Washington and at the White House disagreed."
-    )
+def test_a_state_only_named_through_its_metonym_is_created(parsed):
+    doc = parsed("The Kremlin denied the report. Officials in Washington and at the White House disagreed.")
     entities = find_entities(doc, [])
     by_id = {e.id: e for e in entities}
     by_name = {e.name: e for e in entities}
@@ -100,49 +91,47 @@ def test_a_state_only_named_through_its_metonym_is_created(nlp):
     assert entities.index(russia) == entities.index(by_name["the Kremlin"]) + 1
 
 
-def test_state_spellings_are_one_entity(nlp):
-    doc = parsed(nlp, "The United States imposed sanctions. U.S. officials said more would follow.")
+def test_state_spellings_are_one_entity(parsed):
+    doc = parsed("The United States imposed sanctions. U.S. officials said more would follow.")
     states = [e for e in find_entities(doc, []) if e.name == "United States"]
     assert len(states) == 1
     assert len(states[0].mentions) == 2
 
 
-def test_apposition_and_title_before_the_name(nlp):
+def test_apposition_and_title_before_the_name(parsed):
     doc = parsed(
-        nlp, "John Smith, the mayor of Springfield, said the plan would fail. Former Senator Ann Lee agreed."
+        "John Smith, the mayor of Springfield, said the plan would fail. Former Senator Ann Lee agreed."
     )
     by_name = {e.name: e for e in find_entities(doc, [])}
     assert by_name["John Smith"].titles == ["mayor of Springfield"]
     assert by_name["Ann Lee"].titles == ["Former Senator"]
 
 
-def test_gender_from_a_pronoun_when_the_name_is_not_listed(nlp):
+def test_gender_from_a_pronoun_when_the_name_is_not_listed(parsed):
     assert "zorblat" not in first_names()
-    doc = parsed(nlp, "Zorblat Quenn arrived late. He said the roads were closed.")
+    doc = parsed("Zorblat Quenn arrived late. He said the roads were closed.")
     person = next(e for e in find_entities(doc, []) if e.name == "Zorblat Quenn")
     assert person.gender == "male"
 
 
-def test_honorific_gives_gender_and_is_not_part_of_the_name(nlp):
-    doc = parsed(nlp, "Mrs. Quenn arrived late. Later Quenn left.")
+def test_honorific_gives_gender_and_is_not_part_of_the_name(parsed):
+    doc = parsed("Mrs. Quenn arrived late. Later Quenn left.")
     person = next(e for e in find_entities(doc, []) if "Quenn" in e.name)
     assert person.name == "Quenn" and person.gender == "female" and person.titles == []
 
 
-def test_source_head(nlp):
-    doc = parsed(nlp, "Belarus’s resistance, broken and weak by the 2020 crackdown, has said so.")
+def test_source_head(parsed):
+    doc = parsed("Belarus’s resistance, broken and weak by the 2020 crackdown, has said so.")
     head = source_head(doc.char_span(0, 60))
     assert (head.span.text, head.kind, head.type) == ("Belarus’s resistance", "description", "GROUP")
-    doc = parsed(nlp, "It grew, according to information gathered by NATO surveillance aircraft.")
+    doc = parsed("It grew, according to information gathered by NATO surveillance aircraft.")
     start, end = doc.text.index("information"), len(doc.text) - 1
     head = source_head(doc.char_span(start, end))
     assert (head.span.text, head.kind) == ("NATO", "name")
 
 
-def test_a_source_name_ner_mislabels_is_typed_by_the_first_name_list(nlp):
-    doc = parsed(
-        nlp, "They are led by dissidents and restaurateur Vadim Prokopiev. It works, Prokopiev said."
-    )
+def test_a_source_name_ner_mislabels_is_typed_by_the_first_name_list(parsed):
+    doc = parsed("They are led by dissidents and restaurateur Vadim Prokopiev. It works, Prokopiev said.")
     attributions = [attribution(doc, "It works", "Prokopiev", 1, type="indirect")]
     person = next(e for e in find_entities(doc, attributions) if e.name == "Vadim Prokopiev")
     assert person.type == "PERSON"
@@ -157,15 +146,15 @@ def test_data_tables_load():
     assert len(metonyms()) >= 30
 
 
-def test_non_latin_names(nlp):
-    doc = parsed(nlp, "Владимир Зеленский met 习近平 in Kyiv. عبد الله said nothing.")
+def test_non_latin_names(parsed):
+    doc = parsed("Владимир Зеленский met 习近平 in Kyiv. عبد الله said nothing.")
     entities = find_entities(doc, [])
     assert "Владимир Зеленский" in [e.name for e in entities]
 
 
-def test_a_speaker_ner_calls_an_organisation_is_a_person_by_its_title(nlp):
+def test_a_speaker_ner_calls_an_organisation_is_a_person_by_its_title(parsed):
     text = "They are led by dissident and restaurateur Prokopiev. “We see a window,” Prokopiev told CNN."
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     assert [e.label_ for e in doc.ents if "Prokopiev" in e.text][0] == "ORG"  # what the test is about
     entities = find_entities(doc, [attribution(doc, "We see a window,", "Prokopiev", 1)])
     person = next(e for e in entities if "Prokopiev" in e.name)
@@ -175,8 +164,8 @@ def test_a_speaker_ner_calls_an_organisation_is_a_person_by_its_title(nlp):
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "no names here at all."])
-def test_articles_without_names(nlp, text):
-    doc = parsed(nlp, text)
+def test_articles_without_names(parsed, text):
+    doc = parsed(text)
     assert find_entities(doc, []) == []
 
 

@@ -16,11 +16,10 @@ from spacy.tokens import Doc
 
 import saywho
 from saywho import analyse_documents
-from saywho.attribution.direct import quoted_spans
 from saywho.attribution.extract import _whole_phrase
 from saywho.attribution.layout import whole_words
 from saywho.evaluation import gold_fragments, half_overlap, predicted_fragments, score_document, trim
-from saywho.nlp import load_pipeline
+from saywho.facts import quoted_spans
 from saywho.reading import read_file
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "belarus_volunteers"
@@ -822,8 +821,8 @@ def test_the_cue_keeps_its_auxiliary_and_particle(sentence: str, cue: str, lemma
     assert (quote["cue"]["text"], quote["cue"]["lemma"]) == (cue, lemma)
 
 
-def test_a_span_inside_a_hyphenated_word_grows_to_the_whole_word() -> None:
-    doc = load_pipeline()("Anti-war protesters in Minsk said the long-awaited talks failed.\n")
+def test_a_span_inside_a_hyphenated_word_grows_to_the_whole_word(nlp) -> None:
+    doc = nlp("Anti-war protesters in Minsk said the long-awaited talks failed.\n")
     protesters = next(t.i for t in doc if t.text == "protesters")
     assert whole_words(doc[protesters - 1 : protesters + 1]).text == "Anti-war protesters"
     awaited = next(t.i for t in doc if t.text == "awaited")
@@ -842,7 +841,7 @@ def test_an_unclosed_quote_runs_on_past_a_said_inside_its_speech() -> None:
     assert text[start:end] == text[1:].rstrip()
 
 
-def test_a_speakers_phrase_stays_in_its_paragraph() -> None:
+def test_a_speakers_phrase_stays_in_its_paragraph(nlp) -> None:
     """The parse may hang the closing mark of the paragraph before on the name; the mention is the
     name's phrase in its own paragraph."""
     words = ["fine", ".", "”", "\n\n", "Trump", ",", "who", "spoke", ",", "said", "so", "."]
@@ -862,5 +861,5 @@ def test_a_speakers_phrase_stays_in_its_paragraph() -> None:
         "advmod",
         "punct",
     ]
-    doc = Doc(load_pipeline().vocab, words=words, spaces=spaces, heads=heads, deps=deps)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps)
     assert _whole_phrase(doc, doc[4:5], doc[4]).text == "Trump, who spoke"

@@ -5,29 +5,30 @@ benchmarks/long_article.py, not here."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import numpy
 import pytest
 from spacy.tokens import Doc, Span
 
 from saywho.attribution import roles as R
-from saywho.attribution.direct import quoted_spans
 from saywho.attribution.extract import CONTENT, CUE, SOURCE, _after_rules, _runs
 from saywho.attribution.layout import Intervals, SpanIndex, char_bounds
-from saywho.nlp import load_pipeline, parse
-
-SEED = Path(__file__).parent / "fixtures" / "seed" / "belarus_volunteers.txt"
+from saywho.facts import quoted_spans
 
 
 @pytest.fixture(scope="module")
-def doc() -> Doc:
-    return next(parse(load_pipeline(), [SEED.read_text(encoding="utf-8")]))
+def doc(seed_doc: Doc) -> Doc:
+    return seed_doc
 
 
 @pytest.fixture(scope="module")
-def probs(doc: Doc) -> numpy.ndarray:
-    return R.predict(doc, R.quote_state(doc, quoted_spans(doc.text)))
+def tagger(nlp):
+    return nlp.get_pipe("saywho_attributions").models.tagger
+
+
+@pytest.fixture(scope="module")
+def probs(doc: Doc, tagger) -> numpy.ndarray:
+    return R.predict(doc, R.quote_state(doc, quoted_spans(doc.text)), tagger)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,9 @@ def test_rules_replace_the_spans_they_overlap_as_one_at_a_time_did(spans: list[S
         assert _after_rules(found, ruled) == expected
 
 
-def test_the_tagger_in_pieces_gives_the_whole_documents_probabilities(doc: Doc, probs: numpy.ndarray) -> None:
+def test_the_tagger_in_pieces_gives_the_whole_documents_probabilities(
+    doc: Doc, probs: numpy.ndarray, tagger
+) -> None:
     rows = R.features(doc, R.quote_state(doc, quoted_spans(doc.text)))
     assert len(rows) > 3 * 97
-    assert numpy.array_equal(R._predict_in_pieces(R.load_model(), rows, size=97), probs)
+    assert numpy.array_equal(R._predict_in_pieces(tagger, rows, size=97), probs)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from saywho import analyse_documents
+from saywho.facts import is_english
 from saywho.model import Document
-from saywho.reading import ReadError, is_english, parse_date, read_input, read_inputs
+from saywho.reading import ReadError, parse_date, read_input, read_inputs
 
 INPUTS = Path(__file__).parent / "fixtures" / "inputs"
 SEED = Path(__file__).parent / "fixtures" / "seed" / "belarus_volunteers.txt"

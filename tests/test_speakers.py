@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,22 +9,10 @@ import pytest
 
 from saywho.attribution import Attribution
 from saywho.attribution.speakers import to_quotes
+from saywho.checks import check
 from saywho.entities import find_entities
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "belarus_volunteers"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from saywho.nlp import load_pipeline
-
-    return load_pipeline()
-
-
-def parsed(nlp, text: str):
-    from saywho.nlp import parse
-
-    return next(parse(nlp, [text]))
 
 
 def find(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
@@ -41,13 +28,6 @@ def attribution(doc, content: str, source: str | None, nth: int = 0, **kw) -> At
     return Attribution(type=kw.pop("type", "direct"), fragments=[(start, end)], source=span, **kw)
 
 
-def seed_document(nlp):
-    """The seed article, parsed exactly as read (nothing normalised), and its gold annotation."""
-    with open(f"{SEED}.txt", encoding="utf-8", newline="") as f:
-        doc = parsed(nlp, f.read())
-    return doc, json.loads(Path(f"{SEED}.gold.json").read_text(encoding="utf-8"))
-
-
 def seed_attributions(doc, gold: dict) -> list[Attribution]:
     """The seed's gold quotes as Attributions; a quote without a speaker mention continues the last."""
     out: list[Attribution] = []
@@ -59,19 +39,26 @@ def seed_attributions(doc, gold: dict) -> list[Attribution]:
     return out
 
 
+def resolved(doc, attributions, entities):
+    """The quotes as the pipeline leaves them: speakers resolved, then checked (checks.py sets
+    the `unattributed` flag)."""
+    quotes = to_quotes(doc, attributions, entities)
+    check(doc, quotes, entities)
+    return quotes
+
+
 def quotes_of(doc, attributions):
-    return to_quotes(doc, attributions, find_entities(doc, attributions))
+    return resolved(doc, attributions, find_entities(doc, attributions))
 
 
 # ---------------------------------------------------------------- the seed article
 
 
 @pytest.fixture(scope="module")
-def seed(nlp):
-    doc, gold = seed_document(nlp)
-    attributions = seed_attributions(doc, gold)
-    entities = find_entities(doc, attributions)
-    return doc, gold, entities, to_quotes(doc, attributions, entities)
+def seed(seed_doc, seed_gold):
+    attributions = seed_attributions(seed_doc, seed_gold)
+    entities = find_entities(seed_doc, attributions)
+    return seed_doc, seed_gold, entities, resolved(seed_doc, attributions, entities)
 
 
 def test_seed_speakers_resolve_to_the_gold_names(seed):
@@ -112,9 +99,8 @@ def test_seed_mentions_are_the_words_as_written(seed):
 # ---------------------------------------------------------------- hand-written articles
 
 
-def test_pronoun_goes_to_the_previous_quotes_speaker(nlp):
+def test_pronoun_goes_to_the_previous_quotes_speaker(parsed):
     doc = parsed(
-        nlp,
         "“We will win,” John Carter said. Reporters later asked Tom Baker about the vote.\n"
         "“The talks went well,” he said.",
     )
@@ -126,9 +112,8 @@ def test_pronoun_goes_to_the_previous_quotes_speaker(nlp):
     assert quotes[1].flags == []
 
 
-def test_pronoun_goes_to_a_newer_named_subject(nlp):
+def test_pronoun_goes_to_a_newer_named_subject(parsed):
     doc = parsed(
-        nlp,
         "“We will win,” John Carter said. Then Tom Baker took the stage.\n“The talks went well,” he said.",
     )
     quotes = quotes_of(
@@ -137,9 +122,8 @@ def test_pronoun_goes_to_a_newer_named_subject(nlp):
     assert quotes[1].speaker.name == "Tom Baker"
 
 
-def test_pronoun_gender_chooses_between_recent_people(nlp):
+def test_pronoun_gender_chooses_between_recent_people(parsed):
     doc = parsed(
-        nlp,
         "“We will win,” John Carter said. Then Mary Evans took the stage.\n“The talks went well,” he said.",
     )
     quotes = quotes_of(
@@ -149,12 +133,12 @@ def test_pronoun_gender_chooses_between_recent_people(nlp):
     assert quotes[1].flags == []
 
 
-def test_people_sharing_a_surname_are_kept_apart(nlp):
+def test_people_sharing_a_surname_are_kept_apart(parsed):
     text = (
         "Bill Clinton spoke first. “The economy is strong,” Clinton said. Hillary Clinton answered "
         "him later. “We need more jobs,” Clinton said. “And better schools,” she said."
     )
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     attributions = [
         attribution(doc, "The economy is strong,", "Clinton", 1),
         attribution(doc, "We need more jobs,", "Clinton", 3),
@@ -222,20 +206,20 @@ ONE_SPEAKER = [
 
 
 @pytest.mark.parametrize(("text", "content", "source", "name"), ONE_SPEAKER)
-def test_one_speaker(nlp, text: str, content: str, source: tuple[str, int], name: str) -> None:
-    doc = parsed(nlp, text)
+def test_one_speaker(parsed, text: str, content: str, source: tuple[str, int], name: str) -> None:
+    doc = parsed(text)
     quotes = quotes_of(doc, [attribution(doc, content, *source)])
     assert quotes[0].speaker.name == name
 
 
-def test_a_hyphenated_first_name_whose_parts_disagree_gives_no_gender_from_the_list(nlp):
+def test_a_hyphenated_first_name_whose_parts_disagree_gives_no_gender_from_the_list(parsed):
     # The list has "Jo" male and "Renee" female: "Jo-Renee" is neither by the list, and her "she"
     # is no mismatch.
     text = (
         "Jo-Renee Formicola, a professor at Seton Hall University, described the approach.\n\n"
         "“He would try to deflect them,” she said."
     )
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     attributions = [attribution(doc, "He would try to deflect them,", "she")]
     entities = find_entities(doc, attributions)
     quotes = to_quotes(doc, attributions, entities)
@@ -244,9 +228,8 @@ def test_a_hyphenated_first_name_whose_parts_disagree_gives_no_gender_from_the_l
     assert next(e for e in entities if e.name == "Jo-Renee Formicola").gender != "male"
 
 
-def test_organisation_speakers(nlp):
+def test_organisation_speakers(parsed):
     doc = parsed(
-        nlp,
         "The Interior Ministry said the border would close. Trade will suffer, "
         "according to the state news agency.",
     )
@@ -264,14 +247,14 @@ def test_organisation_speakers(nlp):
     assert agency.type == "ORG" and "the state news agency" in agency.aliases
 
 
-def test_group_speaker_and_an_anonymous_one(nlp):
-    doc = parsed(nlp, "Striking miners said the mine was unsafe. A source said the owners knew.")
+def test_group_speaker_and_an_anonymous_one(parsed):
+    doc = parsed("Striking miners said the mine was unsafe. A source said the owners knew.")
     attributions = [
         attribution(doc, "the mine was unsafe", "Striking miners", type="indirect"),
         attribution(doc, "the owners knew", "A source", type="indirect"),
     ]
     entities = find_entities(doc, attributions)
-    quotes = to_quotes(doc, attributions, entities)
+    quotes = resolved(doc, attributions, entities)
     assert (quotes[0].speaker.name, quotes[0].speaker.kind) == ("Striking miners", "group")
     assert [e.type for e in entities if e.name == "Striking miners"] == ["GROUP"]
     anonymous = quotes[1].speaker
@@ -281,8 +264,8 @@ def test_group_speaker_and_an_anonymous_one(nlp):
     assert not any("source" in e.name.casefold() for e in entities)
 
 
-def test_name_list_wins_over_a_wrong_pronoun(nlp):
-    doc = parsed(nlp, "Maria Sokolova, the mayor of Tver, spoke to reporters. “We are ready,” he said.")
+def test_name_list_wins_over_a_wrong_pronoun(parsed):
+    doc = parsed("Maria Sokolova, the mayor of Tver, spoke to reporters. “We are ready,” he said.")
     attributions = [attribution(doc, "We are ready,", "he")]
     entities = find_entities(doc, attributions)
     quotes = to_quotes(doc, attributions, entities)
@@ -293,8 +276,8 @@ def test_name_list_wins_over_a_wrong_pronoun(nlp):
     assert quotes[0].flags == ["pronoun_gender_mismatch"]
 
 
-def test_unattributed_and_unresolvable(nlp):
-    doc = parsed(nlp, "“Nothing will change.”\n“We are tired,” I said.")
+def test_unattributed_and_unresolvable(parsed):
+    doc = parsed("“Nothing will change.”\n“We are tired,” I said.")
     quotes = quotes_of(
         doc, [attribution(doc, "Nothing will change.", None), attribution(doc, "We are tired,", "I")]
     )
@@ -302,16 +285,16 @@ def test_unattributed_and_unresolvable(nlp):
     assert quotes[1].speaker.name is None and quotes[1].speaker.mention.text == "I"
 
 
-def test_a_title_repeated_as_a_description_names_the_person(nlp):
-    doc = parsed(nlp, "Senator Jane Holloway opened the hearing. The senator said the bill would pass.")
+def test_a_title_repeated_as_a_description_names_the_person(parsed):
+    doc = parsed("Senator Jane Holloway opened the hearing. The senator said the bill would pass.")
     quotes = quotes_of(doc, [attribution(doc, "the bill would pass", "The senator", type="indirect")])
     assert quotes[0].speaker.name == "Jane Holloway"
     assert quotes[0].speaker.mention.text == "The senator"
 
 
-def test_non_latin_names_do_not_crash(nlp):
+def test_non_latin_names_do_not_crash(parsed):
     text = "“Мы готовы,” сказал Владимир Зеленский. 习近平 said the talks were useful. عبد الله said nothing."
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     attributions = [
         attribution(doc, "Мы готовы,", "Владимир Зеленский"),
         attribution(doc, "the talks were useful", "习近平", type="indirect"),
@@ -324,12 +307,12 @@ def test_non_latin_names_do_not_crash(nlp):
     assert quotes[1].speaker.name == "习近平"
 
 
-def test_descriptions_that_point_at_a_named_entity(nlp):
+def test_descriptions_that_point_at_a_named_entity(parsed):
     text = (
         "The International Monetary Fund cut its forecast. Growth will slow, the fund said. "
         "The city of Phoenix said the roads were open."
     )
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     quotes = quotes_of(
         doc,
         [
@@ -340,9 +323,9 @@ def test_descriptions_that_point_at_a_named_entity(nlp):
     assert [q.speaker.name for q in quotes] == ["International Monetary Fund", "Phoenix"]
 
 
-def test_collectives_and_indefinite_members(nlp):
+def test_collectives_and_indefinite_members(parsed):
     doc = parsed(
-        nlp, "Small groups of protesters said the vote was rigged. One Republican said the bill was dead."
+        "Small groups of protesters said the vote was rigged. One Republican said the bill was dead."
     )
     quotes = quotes_of(
         doc,
@@ -355,14 +338,14 @@ def test_collectives_and_indefinite_members(nlp):
     assert (quotes[1].speaker.name, quotes[1].speaker.kind) == (None, "unknown")
 
 
-def test_an_honorific_keeps_a_surname_from_the_wrong_person(nlp):
-    doc = parsed(nlp, "Barack Obama and Michelle Obama arrived. Mr. Obama said the talks would go on.")
+def test_an_honorific_keeps_a_surname_from_the_wrong_person(parsed):
+    doc = parsed("Barack Obama and Michelle Obama arrived. Mr. Obama said the talks would go on.")
     quotes = quotes_of(doc, [attribution(doc, "the talks would go on", "Mr. Obama", type="indirect")])
     assert quotes[0].speaker.name == "Barack Obama"
     assert quotes[0].speaker.mention.text == "Mr. Obama"
 
 
-def test_a_pronoun_with_nobody_before_it(nlp):
-    doc = parsed(nlp, "“It is over,” she said.")
+def test_a_pronoun_with_nobody_before_it(parsed):
+    doc = parsed("“It is over,” she said.")
     quotes = quotes_of(doc, [attribution(doc, "It is over,", "she")])
     assert (quotes[0].speaker.name, quotes[0].speaker.mention.text, quotes[0].flags) == (None, "she", [])

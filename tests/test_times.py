@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -160,19 +159,6 @@ def test_parse_published(published: str | None, expected: date | None) -> None:
 # ---------------------------------------------------------------- attach_times on parsed text
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from saywho.nlp import load_pipeline
-
-    return load_pipeline()
-
-
-def parsed(nlp, text: str):
-    from saywho.nlp import parse
-
-    return next(parse(nlp, [text]))
-
-
 def quote_of(text: str, content: str, cue: str, kind: str = "direct") -> Quote:
     """A quote as the extraction would give it: its words, and its cue outside them."""
     start = text.index(content)
@@ -187,9 +173,9 @@ def quote_of(text: str, content: str, cue: str, kind: str = "direct") -> Quote:
     )
 
 
-def time_of(nlp, text: str, content: str, cue: str, published: str | None = "2022-05-20"):
+def time_of(parsed, text: str, content: str, cue: str, published: str | None = "2022-05-20"):
     quote = quote_of(text, content, cue)
-    attach_times(parsed(nlp, text), [quote], published)
+    attach_times(parsed(text), [quote], published)
     return quote.time
 
 
@@ -258,32 +244,32 @@ def time_of(nlp, text: str, content: str, cue: str, published: str | None = "202
         ),
     ],
 )
-def test_attach_time_governed_by_the_cue(nlp, text, content, cue, expression, value) -> None:
-    time = time_of(nlp, text, content, cue)
+def test_attach_time_governed_by_the_cue(parsed, text, content, cue, expression, value) -> None:
+    time = time_of(parsed, text, content, cue)
     assert time is not None
     assert (time.text, time.value) == (expression, value)
     assert text[time.start : time.end] == expression
 
 
-def test_date_inside_the_quote_is_not_the_statements_time(nlp) -> None:
+def test_date_inside_the_quote_is_not_the_statements_time(parsed) -> None:
     text = "“The elections will be held on March 3,” the minister said."
-    assert time_of(nlp, text, "The elections will be held on March 3,", "said") is None
+    assert time_of(parsed, text, "The elections will be held on March 3,", "said") is None
     text = "The minister said the vote would take place in June."
-    assert time_of(nlp, text, "the vote would take place in June", "said") is None
+    assert time_of(parsed, text, "the vote would take place in June", "said") is None
 
 
-def test_quoted_date_loses_to_the_attributions_own(nlp) -> None:
+def test_quoted_date_loses_to_the_attributions_own(parsed) -> None:
     text = "“We met on Friday,” she said on Monday."
-    time = time_of(nlp, text, "We met on Friday,", "said")
+    time = time_of(parsed, text, "We met on Friday,", "said")
     assert (time.text, time.value) == ("on Monday", "2022-05-16")
 
 
-def test_extractors_content_fragments_exclude_a_time_even_where_the_parse_attaches_it(nlp) -> None:
+def test_extractors_content_fragments_exclude_a_time_even_where_the_parse_attaches_it(parsed) -> None:
     # The parse hangs "on Monday" off "said"; when the extraction counts it as reported words, it
     # belongs to what was said, not to the saying.
     text = "He said on Monday that the talks had failed."
-    assert time_of(nlp, text, "the talks had failed", "said").text == "on Monday"
-    assert time_of(nlp, text, "on Monday that the talks had failed", "said") is None
+    assert time_of(parsed, text, "the talks had failed", "said").text == "on Monday"
+    assert time_of(parsed, text, "on Monday that the talks had failed", "said") is None
 
 
 def test_time_word_the_model_did_not_tag(nlp) -> None:
@@ -315,31 +301,33 @@ def test_time_word_the_model_did_not_tag(nlp) -> None:
     assert (quote.time.text, quote.time.value) == ("on Monday", "2022-05-16")
 
 
-def test_time_of_another_event_is_not_taken(nlp) -> None:
+def test_time_of_another_event_is_not_taken(parsed) -> None:
     text = "He resigned in 2019 after he said the company was failing."
-    assert time_of(nlp, text, "the company was failing", "said") is None
+    assert time_of(parsed, text, "the company was failing", "said") is None
 
 
-def test_no_publication_date_keeps_the_text(nlp) -> None:
+def test_no_publication_date_keeps_the_text(parsed) -> None:
     text = "“We will win,” Prokopiev told CNN on Monday."
-    time = time_of(nlp, text, "We will win,", "told", published=None)
+    time = time_of(parsed, text, "We will win,", "told", published=None)
     assert (time.text, time.start, time.end, time.value) == ("on Monday", 34, 43, None)
 
 
 @pytest.mark.parametrize("published", ["20/05/2022", "not a date", "2022-02-30", ""])
-def test_malformed_publication_date_is_no_date(nlp, published) -> None:
-    time = time_of(nlp, "“We will win,” Prokopiev told CNN on Monday.", "We will win,", "told", published)
+def test_malformed_publication_date_is_no_date(parsed, published) -> None:
+    time = time_of(parsed, "“We will win,” Prokopiev told CNN on Monday.", "We will win,", "told", published)
     assert (time.text, time.value) == ("on Monday", None)
 
 
-def test_future_publication_date_anchors(nlp) -> None:
-    time = time_of(nlp, "“We will win,” Prokopiev told CNN on Monday.", "We will win,", "told", "2031-07-04")
+def test_future_publication_date_anchors(parsed) -> None:
+    time = time_of(
+        parsed, "“We will win,” Prokopiev told CNN on Monday.", "We will win,", "told", "2031-07-04"
+    )
     assert time.value == "2031-06-30"
 
 
-def test_quote_without_cue_or_with_cue_off_the_text_gets_no_time(nlp) -> None:
+def test_quote_without_cue_or_with_cue_off_the_text_gets_no_time(parsed) -> None:
     text = "“We will win,” Prokopiev told CNN on Monday."
-    doc = parsed(nlp, text)
+    doc = parsed(text)
     no_cue = quote_of(text, "We will win,", "told")
     no_cue.cue = None
     off_text = quote_of(text, "We will win,", "told")
@@ -355,25 +343,21 @@ def test_quote_without_cue_or_with_cue_off_the_text_gets_no_time(nlp) -> None:
         ("“我们会赢”，他周一说。", "我们会赢", "说"),
     ],
 )
-def test_non_latin_script_does_not_crash(nlp, text, content, cue) -> None:
-    time = time_of(nlp, text, content, cue)
+def test_non_latin_script_does_not_crash(parsed, text, content, cue) -> None:
+    time = time_of(parsed, text, content, cue)
     assert time is None or time.value is None
 
 
-def test_one_long_sentence_article(nlp) -> None:
+def test_one_long_sentence_article(parsed) -> None:
     clause = "the council met and the members argued about the budget, the roads and the schools"
     text = "“We will win,” the mayor told reporters on Monday, and " + ", and ".join([clause] * 150)
-    time = time_of(nlp, text, "We will win,", "told")
+    time = time_of(parsed, text, "We will win,", "told")
     assert time is not None and time.value == "2022-05-16"
 
 
-def test_seed_article_times(nlp) -> None:
+def test_seed_article_times(seed_doc, seed_text, seed_gold) -> None:
     """The founding article: every gold time found at its place and resolved as the gold says."""
-    if not (SEED / "belarus_volunteers.txt").exists():
-        pytest.skip("seed fixture absent")
-    with open(SEED / "belarus_volunteers.txt", encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    gold = json.loads((SEED / "belarus_volunteers.gold.json").read_text(encoding="utf-8"))
+    text, gold = seed_text, seed_gold
     quotes = []
     for number, item in enumerate(gold["quotes"]):
         if not item.get("cue"):
@@ -383,7 +367,7 @@ def test_seed_article_times(nlp) -> None:
         content = Content(item["content"], item["start"], item["end"], fragments)
         cue = Cue(item["cue"], item["cue"], cue_start, cue_start + len(item["cue"]))
         quotes.append((item, Quote(id=f"q{number}", type=item["type"], content=content, cue=cue)))
-    attach_times(parsed(nlp, text), [q for _, q in quotes], gold["published"])
+    attach_times(seed_doc, [q for _, q in quotes], gold["published"])
     for item, quote in quotes:
         expected = item.get("time")
         if expected is None:

@@ -34,7 +34,8 @@ FIRST_PERSON_SINGULAR = frozenset(("i", "me", "my", "myself"))
 
 
 def check(doc: Doc, quotes: list[Quote], entities: list[Entity]) -> list[Warning]:
-    """Document warnings; quote flags are set in place."""
+    """Document warnings; quote flags (`unattributed`, `speaker_not_person`: this is the one place
+    that sets them) are set in place."""
     by_id = {entity.id: entity for entity in entities}
     for quote in quotes:
         if unattributed(quote):

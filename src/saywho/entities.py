@@ -17,88 +17,32 @@ from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 import numpy
-from spacy.attrs import IS_ALPHA, ORTH, POS
+from spacy.attrs import POS
 from spacy.symbols import PROPN
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from saywho.attribution import Attribution
+from saywho.facts import inside_quotes, sentence, sentence_start
+from saywho.mentions import (
+    HONORIFICS,
+    LABELS,
+    ORG_WORDS,
+    PERSON_PRONOUNS,
+    PERSON_ROLES,
+    SUBJECTS,
+    SourceHead,
+    is_honorific,
+    is_possessive,
+    name_ends,
+    source_head,
+    title_head,
+    title_word,
+    trim,
+    written_title,
+)
 from saywho.model import Entity
 
-LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
-SUBJECTS = ("nsubj", "nsubjpass")
-# Honorifics: not part of a name, and they state a gender.
-HONORIFICS = {
-    "mr": "male", "mrs": "female", "ms": "female", "miss": "female", "sir": "male", "dame": "female",
-    "lord": "male", "lady": "female", "madam": "female", "dr": None, "prof": None,
-}  # fmt: skip
-# Abbreviated titles: not part of a name, and "the senator" may repeat one.
-TITLE_ABBREVIATIONS = {
-    "sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "pres": "president",
-    "sec": "secretary", "atty": "attorney", "lt": "lieutenant", "col": "colonel", "capt": "captain",
-    "sgt": "sergeant", "amb": "ambassador", "adm": "admiral", "maj": "major", "cmdr": "commander",
-}  # fmt: skip
-# Titles written out, which NER may take into the name they precede ("Councillor Brian Oakes").
-NAME_TITLES = {
-    "councillor", "councilor", "councilman", "councilwoman", "alderman", "commissioner", "sheriff",
-    "mayor", "senator", "governor", "congressman", "congresswoman", "ambassador", "judge", "chancellor",
-    "premier", "minister", "bishop", "rabbi", "imam", "pastor", "reverend", "inspector", "detective",
-}  # fmt: skip
-POSSESSIVE = {"'s", "’s", "'", "’"}
 DEFINITE = {"the", "this", "that", "these", "those"}
-# Heads of "small groups of protesters", "a handful of senators": the collective includes the "of".
-QUANTITY_WORDS = {
-    "group", "number", "crowd", "pair", "dozen", "hundred", "thousand", "handful", "couple", "band",
-}  # fmt: skip
-INDEFINITE = {"a", "an", "one", "another", "some"}
-# Head nouns of "the city of Phoenix": the place is the name after "of".
-PLACE_WORDS = {"city", "town", "state", "country", "county", "province", "republic", "kingdom", "village"}
-# Head nouns of a description that carries what someone else said: the speaker is the name inside.
-CARRIERS = {
-    "information", "data", "report", "statement", "figure", "estimate", "intelligence", "analysis",
-    "study", "survey", "poll", "document", "record", "assessment", "finding", "account", "footage",
-    "release", "filing", "testimony", "transcript", "letter", "tweet", "post", "message", "memo",
-    "ad", "advertisement", "commercial", "video", "book", "article", "research", "paper", "ruling",
-}  # fmt: skip
-# Head nouns that make a description an organisation.
-ORG_WORDS = {
-    "army", "military", "navy", "force", "police", "agency", "ministry", "government", "administration",
-    "department", "office", "council", "committee", "commission", "court", "parliament", "congress",
-    "senate", "party", "company", "firm", "bank", "newspaper", "broadcaster", "network", "union",
-    "campaign", "embassy", "regime", "authority", "service", "bureau", "institute", "university",
-    "organisation", "organization", "group", "foundation", "association", "federation", "alliance",
-    "coalition", "cabinet", "kremlin", "prosecutor's", "legion", "regiment", "battalion", "brigade",
-    "unit", "team", "club", "channel", "outlet", "magazine", "website", "corporation", "board", "fund",
-    "news", "times", "journal", "herald", "tribune", "press", "gazette", "telegraph", "inc", "corp",
-}  # fmt: skip
-# Roles only a person has: a name given one of these as its title is a person's.
-PERSON_ROLES = {
-    "president", "minister", "leader", "spokesman", "spokeswoman", "spokesperson", "chairman",
-    "chairwoman", "chair", "director", "founder", "chief", "secretary", "senator", "governor", "mayor",
-    "representative", "congressman", "congresswoman", "lawmaker", "deputy", "ambassador", "envoy",
-    "general", "commander", "colonel", "captain", "officer", "sergeant", "soldier", "fighter",
-    "dissident", "activist", "restaurateur", "businessman", "businesswoman", "entrepreneur", "owner",
-    "executive", "ceo", "economist", "analyst", "professor", "scientist", "researcher", "expert",
-    "doctor", "lawyer", "attorney", "judge", "prosecutor", "journalist", "reporter", "editor",
-    "writer", "author", "poet", "singer", "musician", "actor", "actress", "player", "coach", "priest",
-    "bishop", "pope", "king", "queen", "prince", "princess", "candidate", "nominee", "adviser",
-    "advisor", "aide", "strategist", "diplomat", "politician", "official", "head", "teacher",
-    "student", "resident", "mother", "father", "son", "daughter", "wife", "husband", "widow", "ally",
-}  # fmt: skip
-# Singular heads that still name a collective.
-COLLECTIVE_WORDS = {
-    "resistance", "opposition", "movement", "public", "community", "crowd", "family", "majority",
-}  # fmt: skip
-# Descriptions of anonymous speakers: nobody the article lets us name.
-ANONYMOUS_WORDS = {
-    "source", "official", "person", "people", "aide", "insider", "diplomat", "expert", "analyst",
-    "observer", "witness", "someone", "spokesman", "spokeswoman", "spokesperson", "representative",
-    "one", "man", "woman", "resident", "staffer", "adviser", "advisor",
-}  # fmt: skip
-PERSON_PRONOUNS = {
-    "he": "male", "him": "male", "his": "male", "himself": "male",
-    "she": "female", "her": "female", "hers": "female", "herself": "female",
-}  # fmt: skip
-OPEN_QUOTES, CLOSE_QUOTES = "“‘«", "”’»"
 
 
 # --- data files ---------------------------------------------------------------------------------
@@ -132,269 +76,16 @@ def metonyms() -> dict[str, Metonym]:
     return {row[0].casefold(): Metonym(*row) for row in _data_lines("metonyms.tsv")}
 
 
-# --- spans: trimming, names in a source ---------------------------------------------------------
-
-
-def _is_possessive(token: Token) -> bool:
-    return token.text in POSSESSIVE or token.tag_ == "POS"
-
-
-def _honorific(token: Token) -> bool:
-    return token.text.rstrip(".").casefold() in HONORIFICS and token.pos_ == "PROPN"
-
-
-def _title_word(token: Token) -> bool:
-    """An abbreviated title ("Sen.", "Gov."), which NER may take into the name."""
-    return token.text.rstrip(".").casefold() in TITLE_ABBREVIATIONS and token.pos_ == "PROPN"
-
-
-def title_head(title: str) -> str:
-    """A title's last word, written out: "Sen." -> "senator", "opposition leader" -> "leader"."""
-    word = title.split()[-1].rstrip(".").casefold()
-    return TITLE_ABBREVIATIONS.get(word, word)
-
-
-def _not_name(token: Token) -> bool:
-    pos = token.pos_
-    if pos != "PROPN":
-        return pos in ("DET", "PUNCT")
-    word = token.text.rstrip(".").casefold()
-    return word in HONORIFICS or word in TITLE_ABBREVIATIONS  # _honorific or _title_word
-
-
-def _written_title(token: Token) -> bool:
-    """A title written out ("Councillor"), which NER may take into the name after it."""
-    return token.pos_ == "PROPN" and token.text.casefold() in NAME_TITLES
-
-
-def _title_before_name(token: Token, end: int) -> bool:
-    following = token.doc[token.i + 1] if token.i + 1 < end else None
-    return _written_title(token) and following is not None and following.pos_ == "PROPN"
-
-
-def trim(span: Span) -> Span | None:
-    """The span without a leading determiner, honorific or title and without a trailing possessive
-    or punctuation: "the Kremlin’s" -> "Kremlin", "Mr. Obama" -> "Obama", and (lowercase words NER
-    took into a name) "restaurateur Prokopiev" -> "Prokopiev"."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (_not_name(doc[start]) or _title_before_name(doc[start], end)):
-        start += 1
-    lead = start
-    while lead < end:
-        token = doc[lead]
-        if token.pos_ not in ("NOUN", "ADJ", "PROPN") or not token.text.islower():
-            break
-        lead += 1
-    if start < lead < end and doc[lead].pos_ == "PROPN":
-        start = lead
-        while start < end and _not_name(doc[start]):
-            start += 1
-    while end > start:
-        token = doc[end - 1]
-        if not (token.pos_ == "PUNCT" or _is_possessive(token)):
-            break
-        end -= 1
-    return doc[start:end] if end > start else None
+# --- mentions -----------------------------------------------------------------------------------
 
 
 def _key(span: Span) -> tuple[str, ...]:
-    return tuple(t.text.replace("’", "'").casefold() for t in span if not _is_possessive(t))
+    return tuple(t.text.replace("’", "'").casefold() for t in span if not is_possessive(t))
 
 
 def _text(span: Span) -> str:
     """The span as written, whitespace runs (line breaks inside a name) made single spaces."""
     return " ".join(span.text.split())
-
-
-def _ent_at(token: Token) -> Span | None:
-    if token.ent_iob_ in ("B", "I") and token.ent_type_ in LABELS:
-        doc = token.doc
-        start = token.i
-        while doc[start].ent_iob_ == "I":
-            start -= 1
-        end = token.i + 1
-        while end < len(doc) and doc[end].ent_iob_ == "I":
-            end += 1
-        return doc[start:end]
-    return None
-
-
-def _foreign_word(token: Token) -> bool:
-    """A word in another script ("习近平", "عبد"): in English news, a name. The tagger, trained on
-    English, calls such words anything."""
-    return token.is_alpha and all(ord(c) > 0x24F for c in token.text)
-
-
-def _name_word(token: Token) -> bool:
-    return (token.pos_ == "PROPN" or _foreign_word(token)) and not token.ent_type_
-
-
-def _proper_run(token: Token) -> Span:
-    """The run of proper nouns around `token` (a name spaCy's NER missed)."""
-    doc = token.doc
-    start, end = token.i, token.i + 1
-    while start > 0 and _name_word(doc[start - 1]):
-        start -= 1
-    while end < len(doc) and _name_word(doc[end]):
-        end += 1
-    return doc[start:end]
-
-
-@dataclass(frozen=True)
-class SourceHead:
-    """The words of a source mention that name who spoke."""
-
-    span: Span
-    kind: str  # name | pronoun | description
-    type: str | None = None  # for a description: ORG, GROUP, or None when nobody can be named
-
-
-def _name_in(token: Token, ends: Callable[[], set[str]]) -> Span | None:
-    ent = _ent_at(token)
-    if ent is not None:
-        return trim(ent)
-    if token.ent_type_ or _honorific(token):
-        return None
-    if token.pos_ == "PROPN" or _foreign_word(token) or (token.is_title and token.text in ends()):
-        return trim(_proper_run(token))
-    return None
-
-
-def name_ends(doc: Doc) -> Callable[[], set[str]]:
-    """The last words of the Doc's PERSON and ORG names, found at the first call and kept (doc.ents
-    is rebuilt at each use): a capitalised word the tagger took for a common noun ("Trump" opening
-    a sentence) names someone when NER labels it a name elsewhere in the article."""
-    return cache(lambda: {e[-1].text for e in doc.ents if e.label_ in ("PERSON", "ORG")})
-
-
-def source_head(source: Span, ends: Callable[[], set[str]] | None = None) -> SourceHead:
-    """What in a source mention names the speaker: a pronoun; the name the mention is built on
-    ("Belarussian opposition leader Svetlana Tikhanovskaya"); the name an information-carrier
-    holds ("information gathered by NATO surveillance aircraft" -> NATO) or a place-word names
-    ("the city of Phoenix"); else the description's core ("the Ukrainian army" -> ORG "Ukrainian
-    army", "Belarus’s resistance" -> GROUP: a possessive modifier is not the speaker). A caller asking
-    about many sources of one Doc passes `ends`, its name_ends(doc), to share it."""
-    ends = ends or name_ends(source.doc)
-    core = trim(source) or source
-    root = core.root
-    if root.pos_ == "PRON" and len(core) <= 2:
-        return SourceHead(core[root.i - core.start : root.i - core.start + 1], "pronoun")
-    name = _name_in(root, ends)
-    if name is not None and _one_of(name, source):
-        return SourceHead(source, "description")  # "One Republican": a person we cannot name
-    if name is not None:
-        return SourceHead(name, "name")
-    lemma = root.lemma_.casefold()
-    for child in root.children:
-        inside = core.start <= child.i < core.end
-        if inside and child.dep_ == "appos":  # "the opposition leader, Svetlana Tikhanovskaya"
-            name = _name_in(child, ends)
-        elif inside and lemma in PLACE_WORDS and child.lower_ == "of":
-            name = next((_name_in(c, ends) for c in child.children if c.dep_ == "pobj"), None)
-        if name is not None:
-            return SourceHead(name, "name")
-    if lemma in CARRIERS:
-        for token in core:
-            if token.ent_iob_ == "B" and token.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
-                name = trim(_ent_at(token))
-                if name is not None:
-                    return SourceHead(name, "name")
-    start, end = max(root.left_edge.i, core.start), root.i + 1
-    while start < root.i and source.doc[start].pos_ in ("DET", "PUNCT"):
-        start += 1
-    kind = _description_type(root)
-    of = [c for c in root.rights if c.lower_ == "of" and c.right_edge.i < core.end]
-    if lemma in QUANTITY_WORDS and of:
-        end, kind = of[0].right_edge.i + 1, "GROUP"
-    return SourceHead(source.doc[start:end], "description", kind)
-
-
-def _one_of(name: Span, source: Span) -> bool:
-    """A member of a nationality or party, indefinite: "One Republican", "a Democrat"."""
-    if name[-1].ent_type_ != "NORP":
-        return False
-    before = source.doc[source.start : name.start]
-    return name[-1].tag_ in ("NNP", "JJ") and any(t.lower_ in INDEFINITE for t in before)
-
-
-def _description_type(head: Token) -> str | None:
-    lemma = head.lemma_.casefold()
-    if lemma in ANONYMOUS_WORDS or head.text.casefold() in ANONYMOUS_WORDS:
-        return None
-    if lemma in ORG_WORDS:
-        return "ORG"
-    if lemma in COLLECTIVE_WORDS or head.tag_ in ("NNS", "NNPS"):
-        return "GROUP"
-    if _national_institution(head, lemma):
-        return "ORG"
-    return None
-
-
-def _national_institution(head: Token, lemma: str) -> bool:
-    """ "the Polish border guard", "the Dutch coastguard": a definite singular thing of a nation or
-    place that is not a person's role is one of its institutions."""
-    lefts = list(head.lefts)
-    definite = any(t.lower_ == "the" for t in lefts)
-    national = any(t.ent_type_ in ("NORP", "GPE") for t in head.subtree if t.i < head.i)
-    return definite and national and head.tag_ == "NN" and lemma not in PERSON_ROLES
-
-
-def sentence_starts(doc: Doc) -> list[int]:
-    """The index of each sentence's first token, in order (token.sent is linear in the Doc: use
-    bisect on this instead)."""
-    return ([s.start for s in doc.sents] if doc.has_annotation("SENT_START") else []) or [0]
-
-
-def sentence_of(starts: list[int], i: int) -> int:
-    """The position in `starts` of the sentence holding token i."""
-    return bisect_right(starts, i) - 1
-
-
-def quoted_mask(doc: Doc) -> list[bool]:
-    """For each token, whether it stands between quotation marks (within one paragraph)."""
-    n = len(doc)
-    if n == 0:
-        return []
-    # A word of letters is neither a mark nor a line break; each other distinct text is looked at
-    # once, then only the marks and line breaks are visited.
-    orth_alpha = doc.to_array([ORTH, IS_ALPHA])
-    others = numpy.flatnonzero(orth_alpha[:, 1] == 0)
-    distinct, inverse = numpy.unique(orth_alpha[others, 0], return_inverse=True)
-    strings = doc.vocab.strings
-    kinds = numpy.array([_mark_kind(strings[h]) for h in distinct.tolist()], dtype=numpy.int8)[inverse]
-    marked = kinds != 0
-    mask = numpy.zeros(n, dtype=bool)
-    inside, after = False, 0
-    for i, kind in zip(others[marked].tolist(), kinds[marked].tolist(), strict=True):
-        if inside:
-            mask[after:i] = True
-        if kind == _LINE_BREAK:
-            mask[i], inside = inside, False
-        elif kind == _OPEN or (kind == _STRAIGHT and not inside):
-            mask[i] = inside = True
-        else:  # a closing mark, or a straight one inside
-            mask[i], inside = True, False
-        after = i + 1
-    if inside:
-        mask[after:] = True
-    return mask.tolist()
-
-
-# What a token's text is to quoted_mask (a token's trailing whitespace is at most one space).
-_LINE_BREAK, _OPEN, _STRAIGHT, _CLOSE = 1, 2, 3, 4
-
-
-def _mark_kind(text: str) -> int:
-    if "\n" in text:
-        return _LINE_BREAK
-    if text in OPEN_QUOTES:
-        return _OPEN
-    if text == '"':
-        return _STRAIGHT
-    if text in CLOSE_QUOTES:
-        return _CLOSE
-    return 0
 
 
 # --- grouping mentions --------------------------------------------------------------------------
@@ -444,7 +135,7 @@ def _mention(span: Span, label: str | None) -> _Mention | None:
     doc = span.doc
     before = doc[trimmed.start - 1] if trimmed.start > 0 else None
     honorific = None
-    if before is not None and _honorific(before):
+    if before is not None and is_honorific(before):
         honorific = HONORIFICS[before.text.rstrip(".").casefold()] or ""
     article = before is not None and before.lower_ == "the"
     return _Mention(trimmed, label, _key(trimmed), honorific, article)
@@ -496,7 +187,7 @@ def _missed(doc: Doc, named: list[_Mention]) -> list[_Mention]:
     def word(j: int) -> str | None:
         if j not in words:
             t = doc[j]
-            words[j] = None if _is_possessive(t) else t.text.replace("’", "'").casefold()
+            words[j] = None if is_possessive(t) else t.text.replace("’", "'").casefold()
         return words[j]
 
     out = []
@@ -621,8 +312,8 @@ def _full_name_for(
     of this sentence or the last, named in full ("Hillary Clinton answered. Clinton said ..."), the
     first of those. "Mr. Obama" is not Michelle. `facts` gives a cluster's _FullNames."""
     names = first_names()
-    sent = m.span.sent.start
-    recent = m.span.doc[sent - 1].sent.start if sent > 0 else sent
+    doc = m.span.doc
+    recent = sentence_start(doc, max(sentence(doc, m.span.start) - 1, 0))  # the sentence before m's
 
     def agrees(c: _Cluster) -> bool:
         stated = facts(c).genders
@@ -663,19 +354,19 @@ def _title_before(span: Span) -> str | None:
     restaurateur" (not a determiner, a verb or another person's name)."""
     doc = span.doc
     i = span.start - 1
-    if i >= 0 and _honorific(doc[i]):
+    if i >= 0 and is_honorific(doc[i]):
         i -= 1
     end = i + 1
     if (
         i < 0
         or doc[i].pos_ not in ("NOUN", "PROPN")
-        or (doc[i].ent_type_ == "PERSON" and not (_title_word(doc[i]) or _written_title(doc[i])))
+        or (doc[i].ent_type_ == "PERSON" and not (title_word(doc[i]) or written_title(doc[i])))
     ):
         return None
     while i >= 0 and span.start - i <= 8:
         t = doc[i]
-        in_name = t.ent_type_ == "PERSON" and not (_title_word(t) or _written_title(t))
-        if in_name or _is_possessive(t) or "\n" in t.whitespace_:
+        in_name = t.ent_type_ == "PERSON" and not (title_word(t) or written_title(t))
+        if in_name or is_possessive(t) or "\n" in t.whitespace_:
             break
         if t.pos_ in ("NOUN", "PROPN", "ADJ") or (t.text == "-" and not t.whitespace_):
             i -= 1
@@ -733,9 +424,7 @@ def _titles(c: _Cluster) -> list[str]:
     return out
 
 
-def _pronoun_gender(
-    c: _Cluster, owner: list[_Cluster | None], quoted: list[bool], starts: list[int]
-) -> str | None:
+def _pronoun_gender(c: _Cluster, owner: list[_Cluster | None], quoted: list[bool]) -> str | None:
     """The gender that "he"/"his" or "she"/"her" after the person's name gives, when no other
     person is named between the name and the pronoun (within the next sentence)."""
     votes = Counter()
@@ -743,8 +432,7 @@ def _pronoun_gender(
         if quoted[m.span.start]:
             continue
         doc = m.span.doc
-        k = sentence_of(starts, m.span.start) + 2
-        limit = starts[k] if k < len(starts) else len(doc)
+        limit = sentence_start(doc, sentence(doc, m.span.start) + 2)
         for i in range(m.span.end, limit):
             other = owner[i]
             if other is not None and other is not c and other.type == "PERSON":
@@ -764,10 +452,8 @@ def _listed_gender(key: tuple[str, ...], names: dict[str, str]) -> str | None:
     return genders.pop() if len(genders) == 1 else None
 
 
-def _gender(
-    c: _Cluster, owner: list[_Cluster | None], context: Callable[[], tuple[list[bool], list[int]]]
-) -> str | None:
-    """`context` gives the quoted mask and the sentence starts, computed only when a pronoun is needed."""
+def _gender(c: _Cluster, owner: list[_Cluster | None], quoted: Callable[[], list[bool]]) -> str | None:
+    """`quoted` gives the tokens inside quotation marks, asked for only when a pronoun is needed."""
     stated = {m.honorific for m in c.mentions if m.honorific}
     if len(stated) == 1:
         return stated.pop()
@@ -777,7 +463,7 @@ def _gender(
     listed = {_listed_gender(m.key, names) for m in c.mentions if len(m.key) == longest} - {None}
     if len(listed) == 1:
         return listed.pop()  # the list wins over a pronoun that says otherwise
-    return _pronoun_gender(c, owner, *context())
+    return _pronoun_gender(c, owner, quoted())
 
 
 def _canonical(c: _Cluster) -> str:
@@ -813,7 +499,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
         for m in c.mentions:
             for i in range(m.span.start, m.span.end):
                 owner[i] = c
-    context = cache(lambda: (quoted_mask(doc), sentence_starts(doc)))  # for pronouns only
+    quoted = cache(lambda: inside_quotes(doc))  # for pronouns only
 
     # (first mention, tie-break, Entity, metonym state)
     made: list[tuple[int, int, Entity, Metonym | None]] = []
@@ -824,7 +510,7 @@ def find_entities(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
         ent.mentions = [[m.span.start_char, m.span.end_char] for m in c.mentions]
         if ent.type == "PERSON":
             ent.titles = _titles(c)
-            ent.gender = _gender(c, owner, context)
+            ent.gender = _gender(c, owner, quoted)
         made.append((c.mentions[0].span.start_char, 0, ent, c.metonym))
     made.extend(_description_entities(descriptions, [ent for _, _, ent, _ in made]))
     made.extend(_states(made))

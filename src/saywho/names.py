@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 from anyascii import anyascii
 from rapidfuzz.distance import Indel, Levenshtein
 
-from saywho.entities import NAME_TITLES, PERSON_ROLES, TITLE_ABBREVIATIONS, first_names, metonyms
+from saywho.entities import first_names, metonyms
+from saywho.mentions import NAME_TITLES, PERSON_ROLES, TITLE_ABBREVIATIONS
 
 if TYPE_CHECKING:
     from saywho.people import SpeakerRecord

@@ -43,7 +43,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from saywho.entities import first_names, metonyms, title_head
+from saywho.entities import first_names, metonyms
+from saywho.mentions import title_head
 from saywho.names import (
     PARTICLES,
     ascii_fold,

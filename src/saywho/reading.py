@@ -8,7 +8,6 @@ records").
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from saywho.facts import text_warnings
 from saywho.model import Document, Warning
 
 TEXT_SUFFIXES = (".txt",)
@@ -32,19 +32,6 @@ CONTROL_BYTES = bytes([*range(1, 9), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20
 NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 # Random bytes are about 10% control bytes, text in any 8-bit encoding next to none.
 MAX_CONTROL_SHARE = 0.03
-
-# Words common in English prose and rare as words of other languages written in Latin letters
-# ("a", "in", "on", "die", "was" are left out for that reason).
-ENGLISH_WORDS = frozenset(
-    """the of and to that for with his her its it this these those from by at be been being
-    have has had are were would will could should not but or they their them she him we our
-    you your which who whom what when where there than then into about after before also
-    more said says told over just only other such some any all most very""".split()
-)
-ENGLISH_MIN_WORDS = 20  # below this a share of words says little
-ENGLISH_MIN_SHARE = 0.1  # English news: 13-45% (PolNeAR), 30% typical; other languages 0-8%
-ENGLISH_SAMPLE_CHARS = 100_000
-WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass
@@ -87,15 +74,6 @@ def parse_date(value: str) -> str:
         raise ValueError(f"not an ISO 8601 date or date-time: {value!r} (expected e.g. 2022-05-20)") from None
 
 
-def is_english(text: str) -> bool:
-    """A cheap guess: English prose is thick with a few function words. Too short to tell is English."""
-    words = WORD.findall(text[:ENGLISH_SAMPLE_CHARS].lower())
-    if len(words) < ENGLISH_MIN_WORDS:
-        return True
-    common = sum(1 for w in words if w in ENGLISH_WORDS)
-    return common / len(words) >= ENGLISH_MIN_SHARE
-
-
 def looks_binary(data: bytes) -> bool:
     """NUL bytes, or more control bytes than any text holds."""
     if b"\x00" in data:
@@ -126,16 +104,6 @@ def replaced_warning(file_warning: Warning, text: str) -> Warning:
     first = text.find("\ufffd")
     span = (first, first + 1) if first >= 0 else (None, None)
     return Warning(file_warning.code, file_warning.message, *span)
-
-
-def text_warnings(text: str) -> list[Warning]:
-    """Notices about the text itself: empty, or apparently not English."""
-    if not text.strip():
-        return [Warning(code="empty_text", message="the article has no text")]
-    if not is_english(text):
-        message = "the text does not look like English: no quotes are extracted from it"
-        return [Warning(code="not_english", message=message)]
-    return []
 
 
 def make_document(text: str, path: str | None, fields: Fields, published: str | None) -> Document:

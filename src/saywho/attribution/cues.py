@@ -7,7 +7,8 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from saywho.attribution.layout import char_span, sentence_bounds, trim
+from saywho.attribution.layout import char_span, trim
+from saywho.facts import sentence_bounds
 
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 

@@ -1,19 +1,20 @@
-"""Where things are in a parsed Doc: sentences and paragraphs by token, and spans trimmed to
-their words. Each computed once per Doc (Token.sent walks the Doc)."""
+"""Spans of a parsed Doc: trimmed to their words, grown to whole words, and found by position
+(SpanIndex, Intervals). Sentences and paragraphs are document facts (saywho.facts)."""
 
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Generic, TypeVar
 
-import numpy
-from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
-_PARA_START = re.compile(r"(?<=\n)[^\n]")
+# Sentences and paragraphs are document facts now (saywho.facts); their names stay importable from
+# here only until attribution/extract.py and attribution/sources.py, being reworked at the same time,
+# import them from saywho.facts.
+from saywho.facts import paragraph, same_sentence, sentence, sentence_bounds  # noqa: F401
+
 T = TypeVar("T")
 
 
@@ -44,44 +45,6 @@ def whole_words(span: Span) -> Span:
 
 def char_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
-
-
-def sentence_starts(doc: Doc) -> numpy.ndarray:
-    """Token index of each sentence's start, computed once per Doc (Token.sent walks the Doc)."""
-    starts = doc.user_data.get("saywho_sentences")
-    if starts is None:
-        flags = doc.to_array([SENT_START]).ravel() if len(doc) else numpy.zeros(0)
-        starts = numpy.flatnonzero(flags == 1)
-        if not len(starts) or starts[0] != 0:
-            starts = numpy.concatenate([[0], starts])
-        doc.user_data["saywho_sentences"] = starts
-    return starts
-
-
-def sentence(doc: Doc, i: int) -> int:
-    """Number of the sentence holding token i."""
-    return int(numpy.searchsorted(sentence_starts(doc), i, side="right"))
-
-
-def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
-    starts = sentence_starts(doc)
-    k = int(numpy.searchsorted(starts, i, side="right"))
-    return int(starts[k - 1]), int(starts[k]) if k < len(starts) else len(doc)
-
-
-def paragraph(doc: Doc, i: int) -> int:
-    """Paragraph number of token i: blank lines count as one separator."""
-    starts = doc.user_data.get("saywho_paragraphs")
-    if starts is None:
-        starts = doc.user_data["saywho_paragraphs"] = [m.start() for m in _PARA_START.finditer(doc.text)]
-    return bisect.bisect_right(starts, doc[i].idx)
-
-
-def same_sentence(a: Span, b: Span) -> bool:
-    doc = a.doc
-    return sentence(doc, a.start) == sentence(doc, b.start) or sentence(doc, a.end - 1) == sentence(
-        doc, b.end - 1
-    )
 
 
 def token_bounds(span: Span) -> tuple[int, int]:

@@ -9,7 +9,6 @@ latest one is still taken and the quote flagged `pronoun_gender_mismatch`.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,16 +19,8 @@ from spacy.attrs import DEP, IDX
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
-from saywho.checks import flag, unattributed
-from saywho.entities import (
-    PERSON_PRONOUNS,
-    SUBJECTS,
-    name_ends,
-    quoted_mask,
-    sentence_of,
-    sentence_starts,
-    source_head,
-)
+from saywho.facts import inside_quotes, paragraph_starts, sentence, sentence_start
+from saywho.mentions import PERSON_PRONOUNS, SUBJECTS, name_ends, source_head
 from saywho.model import Content, Cue, Entity, Mention, Quote, Speaker
 
 KINDS = {
@@ -100,7 +91,6 @@ class _Context:
     owner: list[Entity | None]
     events: _Salient
     paragraphs: list[int]  # char offsets where a paragraph starts
-    sentences: list[int]  # token index where a sentence starts
     quoted: list[bool]
     name_ends: Callable[[], set[str]]  # for source_head
 
@@ -110,10 +100,7 @@ class _Context:
         return self.paragraphs[max(i - back, 0)]
 
 
-def _context(
-    doc: Doc, entities: list[Entity], attributions: list[Attribution], text: str | None = None
-) -> _Context:
-    """`text` is `doc.text`, when the caller has it already."""
+def _context(doc: Doc, entities: list[Entity], attributions: list[Attribution]) -> _Context:
     by_span, owner = {}, [None] * len(doc)
     for e in entities:
         for start, end in e.mentions:
@@ -123,7 +110,7 @@ def _context(
                 for i in range(span.start, span.end):
                     owner[i] = owner[i] or e
     # Names inside what is quoted or reported are not antecedents for the attribution's pronouns.
-    quoted = quoted_mask(doc)
+    quoted = inside_quotes(doc)
     for a in attributions:
         for start, end in a.fragments:
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -137,12 +124,9 @@ def _context(
         for i in numpy.flatnonzero(subjects).tolist()
         if owner[i] is not None and not quoted[i]
     ]
-    text = doc.text if text is None else text
-    paragraphs = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
     by_id = {e.id: e for e in entities}
-    starts = sentence_starts(doc)
     salient = _Salient(events, by_id)
-    return _Context(doc, by_id, by_span, owner, salient, paragraphs, starts, quoted, name_ends(doc))
+    return _Context(doc, by_id, by_span, owner, salient, paragraph_starts(doc), quoted, name_ends(doc))
 
 
 def _compatible(entity: Entity, pronoun: str) -> bool:
@@ -215,7 +199,7 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     # Salient first: the latest subjects and speakers before it, in its paragraph or the one before;
     # then anyone named in its sentence or the one before (gender may choose them).
     ids = list(ctx.events.between(ctx.paragraph_start(pos), pos))
-    previous = ctx.sentences[max(sentence_of(ctx.sentences, token.i) - 1, 0)]
+    previous = sentence_start(ctx.doc, max(sentence(ctx.doc, token.i) - 1, 0))
     candidates = _latest_first(ids + _named_before(token, max(previous, first), ctx), ctx, pronoun)
     if not candidates:  # else anyone named in the window, nearest first
         candidates = _latest_first(_named_before(token, first, ctx), ctx, pronoun)
@@ -259,7 +243,7 @@ def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity])
     """The contract's Quote for each attribution (ids q1, q2, ... in text order), its speaker
     resolved to one of `entities`."""
     text = doc.text  # built anew from the tokens at each use
-    ctx = _context(doc, entities, attributions, text)
+    ctx = _context(doc, entities, attributions)
     quotes: list[Quote] = []
     spoken: dict[int, Speaker] = {}  # id(attribution) -> its speaker, for continued quotes
     for i, a in enumerate(sorted(attributions, key=lambda a: a.fragments[0]), 1):
@@ -289,7 +273,5 @@ def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity])
             confidence=round(a.score, 3),
             flags=flags,
         )
-        if unattributed(quote):
-            flag(quote, "unattributed")
         quotes.append(quote)
     return quotes

@@ -39,7 +39,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     return status, out, err
 
 
-def fake_extract(doc) -> list[Attribution]:
+def fake_extract(doc, models) -> list[Attribution]:
     """A stand-in extractor: the first sentence, said by the first token, cued by the second."""
     first = next(iter(doc.sents))
     return [
@@ -306,7 +306,9 @@ def table_analysis() -> Analysis:
         content=Content("We see a [bold]window[/bold] of opportunity,", 1, 45, [[1, 45]]),
         speaker=Speaker(name="Vadim Prokopiev", entity="e1", kind="person", mention=Mention("he", 47, 49)),
         cue=Cue("told", "tell", 50, 54),
+        addressee=Mention("CNN", 55, 58),
         time=Time("on Monday", 59, 68, "2022-05-16"),
+        confidence=0.9,
         flags=["pronoun_gender_mismatch"],
     )
     unresolved = Quote(
@@ -316,6 +318,7 @@ def table_analysis() -> Analysis:
         speaker=Speaker("Vadim Prokopiev", "e1", "person", Mention("Prokopiev", 89, 98)),
         cue=Cue("said", "say", 99, 103),
         time=Time("in May", 104, 110, None),
+        confidence=0.42,
     )
     unattributed = Quote(id="q3", type="according_to", content=Content("No name here.", 0, 13, [[0, 13]]))
     titles = ["dissident and restaurateur", "Dissident and restaurateur", "exiled businessman"]
@@ -352,17 +355,18 @@ def table_rows(shown: str) -> list[list[str]]:
     return rows
 
 
-def test_table_shows_speaker_title_time_cue_quote_type_and_flags() -> None:
+def test_table_shows_speaker_title_addressee_time_cue_quote_type_flags_and_low_confidence() -> None:
     shown = rendered_table([table_analysis(), Analysis(document=Document(text="", id="blank"))], 200)
     assert "belarus" in shown and "Volunteers" in shown and "2022-05-20" in shown
     header = shown.split("┡")[0].splitlines()[-1]
     headers = [cell.strip() for cell in header.split("┃")[1:-1]]
-    assert headers == ["speaker", "when", "cue / type", "quote / flags"]
+    assert headers == ["speaker / to", "when", "cue / type", "quote / flags"]
     first, second, third = table_rows(shown)
     # speaker: the resolved name, the words that named them when not (a part of) the name, the
-    # entity's titles each once; when: as written = resolved; the cue above the type.
+    # entity's titles each once, to whom; when: as written = resolved; the cue above the type; a
+    # quote under 0.5 marked in words.
     assert first == [
-        "Vadim Prokopiev (he) dissident and restaurateur exiled businessman",
+        "Vadim Prokopiev (he) dissident and restaurateur exiled businessman to CNN",
         "on Monday = 2022-05-16",
         "told direct",
         "We see a [bold]window[/bold] of opportunity, flags: pronoun_gender_mismatch",  # not markup
@@ -371,11 +375,23 @@ def test_table_shows_speaker_title_time_cue_quote_type_and_flags() -> None:
         "Vadim Prokopiev dissident and restaurateur exiled businessman",
         "in May = (unresolved)",
         "said direct",
-        "We will go back,",
+        "We will go back, low confidence 0.42",
     ]
     assert third == ["?", "", "— according_to", "No name here."]
     assert "garbled_punctuation" in shown
     assert "blank" in shown and "no quotes found" in shown
+
+
+def test_table_dims_a_low_confidence_quote_on_a_terminal() -> None:
+    console = Console(file=io.StringIO(), width=200, force_terminal=True, color_system="standard")
+    render_table([table_analysis()], console)
+    lines = console.file.getvalue().splitlines()
+    sure = next(line for line in lines if "We see a" in line)
+    unsure = next(line for line in lines if "We will go back," in line)
+    dim = "\x1b[2m"
+    assert (
+        dim in unsure.split("We will go back,")[0] and dim not in sure.split("We see a")[0].split("│", 2)[2]
+    )
 
 
 @pytest.mark.parametrize("width", [100, 80])

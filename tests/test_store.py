@@ -341,7 +341,7 @@ def test_export_is_whole_or_not_at_all(
     target = tmp_path / "q.jsonl"
     target.write_text("the previous export\n", encoding="utf-8")
 
-    def broken(conn: sqlite3.Connection):
+    def broken(conn: sqlite3.Connection, min_confidence: float | None = None):
         yield {"article_id": "x"}
         raise OSError("disk gone")
 

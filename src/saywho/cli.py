@@ -7,6 +7,7 @@ the parsed arguments returning the exit status; a new subcommand is one more ent
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import io
 import json
@@ -43,6 +44,27 @@ def published_date(value: str) -> str:
         return parse_date(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def confidence_value(value: str) -> float:
+    """argparse type for --min-confidence: a number from 0 to 1."""
+    from saywho.confidence import min_confidence
+
+    try:
+        return min_confidence(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_min_confidence_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-confidence",
+        type=confidence_value,
+        metavar="P",
+        help="keep only the quotes whose confidence (the estimated probability that the words and "
+        "the speaker are both right) is at least P, from 0 to 1; e.g. 0.8. Tables mark quotes "
+        "under 0.5 'low confidence'",
+    )
 
 
 def write_stdout(text: str) -> None:
@@ -89,6 +111,16 @@ def file_name(record_id: str) -> str:
     """A record id as a file name in --out-dir: path separators would write outside it."""
     safe = "".join("_" if c in "/\\\0" else c for c in record_id)
     return f"{safe or '_'}.json"
+
+
+def confident(analyses: Iterable[Analysis], minimum: float | None) -> Iterator[Analysis]:
+    """Each analysis with only the quotes whose confidence is at least `minimum` (all when None)."""
+    for analysis in analyses:
+        if minimum is not None:
+            analysis = dataclasses.replace(
+                analysis, quotes=[q for q in analysis.quotes if q.confidence >= minimum]
+            )
+        yield analysis
 
 
 def write_whole(path: Path, text: str) -> None:
@@ -151,10 +183,14 @@ def time_label(quote: Quote) -> str:
 def _quote_cells(quote: Quote, entities: Sequence[Entity]) -> tuple[Any, Any, Any, Any]:
     from rich.text import Text
 
+    from saywho.confidence import is_low, low_label
+
     # Article text is data: Text() keeps rich from reading "[...]" in it as markup.
     who = Text(speaker_label(quote), style="bold" if quote.speaker.name else "italic")
     for title in speaker_titles(quote, entities):
         who.append("\n" + title, style="dim")
+    if quote.addressee is not None:
+        who.append("\nto " + quote.addressee.text, style="italic")
     when = Text(time_label(quote))
     if quote.time is not None:
         when.stylize("dim", len(quote.time.text))
@@ -162,6 +198,8 @@ def _quote_cells(quote: Quote, entities: Sequence[Entity]) -> tuple[Any, Any, An
     said.append("\n" + quote.type, style="dim")
     c = quote.content
     what = Text(" ".join(quoted_words(c.text, c.start, c.fragments).split()))
+    if is_low(quote.confidence):  # in words, not only dimmed: a pipe or NO_COLOR shows no style
+        what.append("\n" + low_label(quote.confidence), style="bold yellow")
     if quote.flags:
         what.append("\nflags: " + ", ".join(quote.flags), style="bold red")
     return who, when, said, what
@@ -169,11 +207,14 @@ def _quote_cells(quote: Quote, entities: Sequence[Entity]) -> tuple[Any, Any, An
 
 def render_table(analyses: Sequence[Analysis], console: Any) -> None:
     """Each document's quotes as a table on a rich Console: the speaker (resolved name, the words
-    that named them, their titles), when (the time as written = its resolved value), the cue above
-    the quote's type, and the quote with its flags beneath. Cells wrap at spaces, so the table fits
-    the console's width (readable from about 80 columns)."""
+    that named them, their titles) and to whom ("to CNN"), when (the time as written = its
+    resolved value), the cue above the quote's type, and the quote with its flags beneath; a
+    low-confidence quote dimmed and marked so. Cells wrap at spaces, so the table fits the
+    console's width (readable from about 80 columns)."""
     from rich.table import Table
     from rich.text import Text
+
+    from saywho.confidence import is_low
 
     for analysis in analyses:
         document = analysis.document
@@ -187,12 +228,14 @@ def render_table(analyses: Sequence[Analysis], console: Any) -> None:
             # of the console (22, 16 and 12 of 100 columns).
             width = console.width
             table = Table(show_lines=True, expand=True)
-            table.add_column("speaker", overflow="fold", max_width=min(max(width * 2 // 9, 14), 24))
+            table.add_column("speaker / to", overflow="fold", max_width=min(max(width * 2 // 9, 14), 24))
             table.add_column("when", overflow="fold", max_width=min(max(width // 6, 10), 17))
             table.add_column("cue / type", overflow="fold", max_width=min(max(width // 8, 12), 13))
             table.add_column("quote / flags", overflow="fold", ratio=1)
             for quote in analysis.quotes:
-                table.add_row(*_quote_cells(quote, analysis.entities))
+                table.add_row(
+                    *_quote_cells(quote, analysis.entities), style="dim" if is_low(quote.confidence) else None
+                )
             console.print(table)
         else:
             console.print(Text("no quotes found", style="italic"))
@@ -223,7 +266,7 @@ def run_extract(args: argparse.Namespace) -> int:
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out-dir {out_dir}: exists and is not a directory")
     documents, errors = read_documents(args.inputs, args.published)
-    analyses = analyse_all(documents)
+    analyses = confident(analyse_all(documents), args.min_confidence)
     if out_dir is not None:
         count = write_out_dir(analyses, out_dir)
         report(f"wrote {count} file{'s' if count != 1 else ''} to {out_dir}")
@@ -243,7 +286,8 @@ def add_extract(commands: Any) -> None:
             "examples:\n"
             "  saywho extract article.txt --published 2022-05-20\n"
             "  saywho extract corpus/ --format jsonl > quotes.jsonl\n"
-            "  cat article.txt | saywho extract - --format table"
+            "  cat article.txt | saywho extract - --format table\n"
+            "  saywho extract corpus/ --min-confidence 0.8 --format jsonl > sure.jsonl"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -268,6 +312,7 @@ def add_extract(commands: Any) -> None:
         metavar="DIR",
         help="write one file DIR/ID.json per record (each whole or not at all) instead of printing",
     )
+    add_min_confidence_option(parser)
     parser.set_defaults(run=run_extract)
 
 
@@ -478,7 +523,14 @@ def run_search(args: argparse.Namespace) -> int:
     with open_store(args.db) as conn:
         try:
             quotes, total = search_quotes(
-                conn, args.query, args.speaker, args.outlet, args.since, args.until, args.limit
+                conn,
+                args.query,
+                args.speaker,
+                args.outlet,
+                args.since,
+                args.until,
+                args.limit,
+                min_confidence=args.min_confidence,
             )
         except ValueError as error:
             raise UsageError(str(error)) from None
@@ -505,7 +557,8 @@ def add_search(commands: Any) -> None:
             "examples:\n"
             '  saywho search "window of opportunity"\n'
             "  saywho search --speaker Tsikhanouskaya --since 2022-05 --format json\n"
-            "  saywho search sanctions --outlet CNN --until 2022 --limit 10 --format csv > q.csv"
+            "  saywho search sanctions --outlet CNN --until 2022 --limit 10 --format csv > q.csv\n"
+            "  saywho search --speaker Zelensky --min-confidence 0.8"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -523,6 +576,7 @@ def add_search(commands: Any) -> None:
     parser.add_argument(
         "--limit", type=whole_number(0), default=50, metavar="N", help="at most N quotes (default 50)"
     )
+    add_min_confidence_option(parser)
     add_db_option(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table", help="default: table")
     parser.set_defaults(run=run_search)
@@ -585,12 +639,15 @@ def run_export(args: argparse.Namespace) -> int:
     from saywho.store.export import export, output_target
 
     output: Path = args.output
+    if args.min_confidence is not None and args.what != "quotes":
+        # A speaker's counts or a statement's reports filtered by confidence would be new listings.
+        raise UsageError(f"--min-confidence keeps quotes: use it with --what quotes, not {args.what}")
     try:
         output_target(output)  # checked before the store is read: a FIFO, device or folder is refused
     except ValueError as error:
         raise UsageError(f"--output {error}") from None
     with open_store(args.db) as conn:
-        written = export(conn, args.what, args.format, output)
+        written = export(conn, args.what, args.format, output, min_confidence=args.min_confidence)
     report(f"wrote {written} {args.what} rows to {output}")
     return EXIT_OK
 
@@ -606,12 +663,17 @@ def add_export(commands: Any) -> None:
             "Write flat rows (one per quote, speaker, or report of a statement) as JSON Lines, CSV "
             "or Parquet, ready for pandas. The file is written whole or not at all."
         ),
-        epilog="example:\n  saywho export --what quotes --format parquet --output quotes.parquet",
+        epilog=(
+            "examples:\n"
+            "  saywho export --what quotes --format parquet --output quotes.parquet\n"
+            "  saywho export --what quotes --format csv --output sure.csv --min-confidence 0.8"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--what", choices=WHATS, required=True)
     parser.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     parser.add_argument("--output", type=Path, required=True, metavar="FILE")
+    add_min_confidence_option(parser)
     add_db_option(parser)
     parser.set_defaults(run=run_export)
 

@@ -77,12 +77,15 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
-def quote_rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def quote_rows(conn: sqlite3.Connection, min_confidence: float | None = None) -> Iterator[dict[str, Any]]:
+    """Every quote (or those whose confidence is at least `min_confidence`), article by article."""
+    where, params = ("WHERE q.confidence >= ?", [min_confidence]) if min_confidence is not None else ("", [])
     cursor = conn.cursor()
     cursor.row_factory = sqlite3.Row
     cursor.execute(
         f"SELECT {QUOTE_SELECT} FROM quotes q JOIN articles a ON a.id = q.article_id"
-        " ORDER BY a.id, q.position"
+        f" {where} ORDER BY a.id, q.position",
+        params,
     )
     for row in cursor:
         yield flat_quote(quote_dict(row))
@@ -110,9 +113,13 @@ def statement_rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             }
 
 
-def rows(conn: sqlite3.Connection, what: str) -> Iterator[dict[str, Any]]:
+def rows(
+    conn: sqlite3.Connection, what: str, min_confidence: float | None = None
+) -> Iterator[dict[str, Any]]:
+    if min_confidence is not None and what != "quotes":
+        raise ValueError(f"min_confidence keeps quotes: it cannot filter {what}")
     if what == "quotes":
-        return quote_rows(conn)
+        return quote_rows(conn, min_confidence)
     if what == "speakers":
         return iter(list_speakers(conn))
     if what == "statements":
@@ -231,13 +238,16 @@ def write_parquet(records: Iterable[dict[str, Any]], path: Path, columns: dict[s
     return count
 
 
-def export(conn: sqlite3.Connection, what: str, output_format: str, output: Path) -> int:
+def export(
+    conn: sqlite3.Connection, what: str, output_format: str, output: Path, min_confidence: float | None = None
+) -> int:
     """Write every row of `what` to `output` (through a symlink, to its file) in `output_format`,
-    whole or not at all; the number of rows. ValueError for an output that is not a regular file."""
+    whole or not at all; the number of rows. `min_confidence`: only the quotes whose confidence is
+    at least that (quotes only). ValueError for an output that is not a regular file."""
     if output_format not in FORMATS:
         raise ValueError(f"cannot write {output_format!r}: one of {', '.join(FORMATS)}")
     target = output_target(Path(output))
-    records = rows(conn, what)
+    records = rows(conn, what, min_confidence)
     columns = COLUMNS[what]
     with atomic_path(target) as temporary:
         if output_format == "jsonl":

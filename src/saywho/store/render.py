@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from saywho.confidence import is_low, low_label
+
 MAX_QUOTE_CHARS = 300  # a long quote is cut in a table: the JSON has it whole
 
 
@@ -25,27 +27,50 @@ def rendered(draw: Callable[[Console], None], width: int | None = None) -> str:
     return captured.get()
 
 
-def table_of(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
-    """A table whose cells are plain text: article words are data, never rich markup."""
+def table_of(
+    columns: tuple[str, ...], rows: list[tuple[Any, ...]], styles: list[str | None] | None = None
+) -> Table:
+    """A table whose cells are plain text (article words are data, never rich markup) or Text
+    already styled; `styles`, one per row, e.g. "dim"."""
     table = Table(show_lines=True)
     for column in columns:
         table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+    for n, row in enumerate(rows):
+        cells = (cell if isinstance(cell, Text) else Text("" if cell is None else str(cell)) for cell in row)
+        table.add_row(*cells, style=styles[n] if styles else None)
     return table
 
 
+def speaker_cell(quote: dict[str, Any]) -> Text:
+    """The speaker's name (else the words naming them) and, beneath, to whom: "to CNN"."""
+    speaker = quote["speaker"]
+    cell = Text(speaker["name"] or (speaker["mention"] or {}).get("text") or "?")
+    if quote["addressee"]:
+        cell.append("\nto " + quote["addressee"]["text"], style="italic")
+    return cell
+
+
+def quote_cell(quote: dict[str, Any]) -> Text:
+    """The quote's words, shortened, and "low confidence 0.42" beneath when it is."""
+    cell = Text(shorten(quote["content"]["text"]))
+    if is_low(quote["confidence"]):  # in words: a pipe or NO_COLOR shows no dimming
+        cell.append("\n" + low_label(quote["confidence"]), style="bold yellow")
+    return cell
+
+
 def search_table(quotes: list[dict[str, Any]], total: int, width: int | None = None) -> str:
+    """Found quotes: date, speaker and to whom, the words (low confidence ones dimmed and marked),
+    type and article; then how many of how many."""
     rows = []
     for q in quotes:
-        speaker = q["speaker"]["name"] or (q["speaker"]["mention"] or {}).get("text") or "?"
         article = q["article"]
         source = " · ".join(v for v in (article["outlet"], article["id"]) if v)
-        rows.append((q["date"] or "", speaker, shorten(q["content"]["text"]), q["type"], source))
+        rows.append((q["date"] or "", speaker_cell(q), quote_cell(q), q["type"], source))
+    styles = ["dim" if is_low(q["confidence"]) else None for q in quotes]
 
     def draw(console: Console) -> None:
         if rows:
-            console.print(table_of(("date", "speaker", "quote", "type", "article"), rows))
+            console.print(table_of(("date", "speaker / to", "quote", "type", "article"), rows, styles))
         console.print(Text(f"{len(rows)} of {total} quotes", style="dim"))
 
     return rendered(draw, width)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 DEFAULT_DB = "saywho.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
 RETRY_DELAYS = (0.005, 0.2)  # first and longest pause between tries of a statement SQLite will not wait for
 
@@ -184,9 +184,13 @@ LINKING_TABLES = (
     "CREATE INDEX quote_keys_quote ON quote_keys(quote)",
     """CREATE TABLE quote_vectors (
         quote INTEGER PRIMARY KEY REFERENCES quotes(id) ON DELETE CASCADE,
-        vector BLOB NOT NULL
+        vector BLOB NOT NULL,
+        digest TEXT NOT NULL
     )""",
 )
+# Schema 3: --min-confidence. Counting the quotes at or above a confidence (with a date range) reads
+# this index alone; a page of the few above a high one is sorted from it (search.newest_page).
+CONFIDENCE_INDEX = ("CREATE INDEX quotes_confidence ON quotes(confidence, date)",)
 # Set when the linking tables must be rebuilt whole (a store made by schema 1, a relink).
 RELINK_KEY = "relink_needed"
 
@@ -263,19 +267,24 @@ def create_tables(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return  # another process made them while this one waited
-        for statement in TABLES + LINKING_TABLES:
+        for statement in TABLES + LINKING_TABLES + CONFIDENCE_INDEX:
             conn.execute(statement)
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring a schema 1 store to schema 2: the linking tables, built whole by the next ingest."""
+    """Bring an older store to this schema: from 1, the linking tables (built whole by the next
+    ingest); from 2, the confidence index."""
     with transaction(conn):
-        if int(get_meta(conn, "schema_version") or 0) >= SCHEMA_VERSION:
+        version = int(get_meta(conn, "schema_version") or 0)
+        if version >= SCHEMA_VERSION:
             return  # another process migrated it while this one waited
-        for statement in LINKING_TABLES:
+        if version < 2:
+            for statement in LINKING_TABLES:
+                conn.execute(statement)
+            set_meta(conn, RELINK_KEY, "1")
+        for statement in CONFIDENCE_INDEX:
             conn.execute(statement)
-        set_meta(conn, RELINK_KEY, "1")
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
 

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from saywho.confidence import min_confidence as checked_confidence
 from saywho.store.dates import period
 from saywho.store.derived import fold
 from saywho.store.rows import QUOTE_SELECT, quote_dict
@@ -19,6 +20,9 @@ from saywho.store.rows import QUOTE_SELECT, quote_dict
 DEFAULT_LIMIT = 50
 # Up to this many persons share a spelling (a bare surname), each is paged through its own index.
 MAX_MERGED_PERSONS = 100
+# Up to this many quotes pass a minimum confidence, they are sorted whole (from the confidence index)
+# rather than found by walking the date index, which a high minimum makes read most of the store.
+FEW_CONFIDENT = 50_000
 # A double-quoted phrase, or a run of anything else but spaces.
 QUERY_PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 
@@ -42,6 +46,7 @@ class Filters:
     clauses: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
     outlet: bool = False  # a condition on the article: the articles must be joined
+    confidence: bool = False  # a minimum confidence (the quotes_confidence index can serve it)
 
     def sql(self, persons: list[int] | None = None) -> tuple[str, list[Any]]:
         """The WHERE conditions for these persons (default: all of the filter's), and parameters."""
@@ -63,6 +68,7 @@ def filters(
     since: str | None,
     until: str | None,
     person: int | None = None,
+    min_confidence: float | None = None,
 ) -> Filters | None:
     """The filters other than text; None when the speaker is unknown (nothing can match)."""
     where = Filters()
@@ -85,6 +91,10 @@ def filters(
     if until is not None:
         where.clauses.append("q.date <= ?")
         where.params.append(period(until)[1].isoformat())
+    if min_confidence is not None:
+        where.clauses.append("q.confidence >= ?")
+        where.params.append(min_confidence)
+        where.confidence = True
     return where
 
 
@@ -108,6 +118,10 @@ def text_page(
 
 def newest_page(conn: sqlite3.Connection, where: Filters, limit: int, offset: int) -> tuple[list[int], int]:
     """The ids of one page of the quotes that pass the filters, newest first, and their number."""
+    conditions, params = where.sql()
+    total = conn.execute(f"SELECT count(*) FROM {where.source()} WHERE {conditions}", params).fetchone()[0]
+    if total <= offset:
+        return [], total
     newest = "ORDER BY q.date DESC, q.id DESC"  # the order of the (date) and (person_id, date) indexes
     if where.persons is not None and len(where.persons) <= MAX_MERGED_PERSONS:
         # Each person's newest from their own stretch of the (person_id, date) index, merged: the
@@ -122,11 +136,10 @@ def newest_page(conn: sqlite3.Connection, where: Filters, limit: int, offset: in
             params += [*part_params, limit + offset]
         sql = f"{' UNION ALL '.join(parts)} ORDER BY date DESC, id DESC LIMIT ? OFFSET ?"
     else:
-        conditions, params = where.sql()
+        if where.confidence and total <= FEW_CONFIDENT:
+            newest = "ORDER BY +q.date DESC, q.id DESC"  # unary +: not by the date index
         sql = f"SELECT q.id FROM {where.source()} WHERE {conditions} {newest} LIMIT ? OFFSET ?"
     ids = [r[0] for r in conn.execute(sql, [*params, limit, offset])]
-    conditions, params = where.sql()
-    total = conn.execute(f"SELECT count(*) FROM {where.source()} WHERE {conditions}", params).fetchone()[0]
     return ids, total
 
 
@@ -155,18 +168,22 @@ def search_quotes(
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
     person: int | None = None,
+    min_confidence: float | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """The quotes that match, as CONTRACT.md's search JSON (`limit` of them from `offset`), and how
     many match in all. `speaker` is any spelling of a corpus-wide speaker (case and accents aside),
     `person` one corpus-wide speaker's id (speaker.person; a speaker's page);
-    `since`/`until` are ISO days, months, weeks or years, both ends included. ValueError for a date
-    or query that cannot be read.
+    `since`/`until` are ISO days, months, weeks or years, both ends included; `min_confidence` keeps
+    the quotes whose confidence is at least that (0 to 1). ValueError for a date, query or
+    confidence that cannot be read.
 
     Two steps: the page's quote ids (from the indexes alone where possible), then those quotes."""
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset cannot be negative")
+    if min_confidence is not None:
+        min_confidence = checked_confidence(min_confidence)
     match = fts_query(query) if query is not None and query.strip() else None
-    where = filters(conn, speaker, outlet, since, until, person)
+    where = filters(conn, speaker, outlet, since, until, person, min_confidence)
     if where is None:
         return [], 0
     if match is not None:

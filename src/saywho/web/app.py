@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 
 from saywho import __version__
+from saywho.confidence import LOW_CONFIDENCE, is_low, low_label
 from saywho.model import quoted_words
 from saywho.web.analysing import Analyser
 from saywho.web.database import Database, open_read_only
@@ -61,6 +62,7 @@ def templates() -> Jinja2Templates:
     found.env.globals["quoted_words"] = quoted_words
     found.env.globals["article_url"] = article_url
     found.env.globals["API_ARTICLES"] = API_ARTICLES
+    found.env.globals.update(is_low=is_low, low_label=low_label, low_confidence=LOW_CONFIDENCE)
     return found
 
 

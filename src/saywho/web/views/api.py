@@ -36,7 +36,8 @@ def quotes(
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="at most this many quotes")] = DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> JSONResponse:
-    """Quotes by words (by relevance), speaker, outlet and date (newest first without words)."""
+    """Quotes by words (by relevance), speaker, outlet, date and minimum confidence (newest first
+    without words)."""
     found, total = run_search(conn, form, limit, offset)
     return JSONResponse({"quotes": found, "total": total})
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, HTTPException, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
 
+from saywho.confidence import min_confidence
 from saywho.store.dates import period
 from saywho.store.search import search_quotes
 
@@ -40,7 +41,12 @@ def check_period(value: str | None) -> str | None:
     return value
 
 
+def check_confidence(value: float | None) -> float | None:
+    return None if value is None else min_confidence(value)  # ValueError: "not a number from 0 to 1"
+
+
 Text = Annotated[str | None, BeforeValidator(blank_is_none), AfterValidator(check_length)]
+Confidence = Annotated[float | None, BeforeValidator(blank_is_none), AfterValidator(check_confidence)]
 Period = Annotated[str | None, BeforeValidator(blank_is_none), AfterValidator(check_period)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many matches")]
 SpeakerId = Annotated[int, Path(ge=1, le=MAX_ID, description="a corpus-wide speaker's id")]
@@ -56,6 +62,7 @@ class SearchForm:
     outlet: str | None = None
     since: str | None = None
     until: str | None = None
+    min_confidence: float | None = None
 
     def url(self, **more: Any) -> str:
         """The search page's address for these filters (and more parameters, such as offset)."""
@@ -73,8 +80,14 @@ def search_form(
     outlet: Annotated[Text, Query(description="the publisher, case aside")] = None,
     since: Annotated[Period, Query(description="from this day, month, ISO week or year (2022-05)")] = None,
     until: Annotated[Period, Query(description="up to this day, month, ISO week or year")] = None,
+    min_confidence: Annotated[
+        Confidence,
+        Query(
+            description="only quotes whose confidence (0 to 1: words and speaker both right) is at least this"
+        ),
+    ] = None,
 ) -> SearchForm:
-    return SearchForm(q, speaker, outlet, since, until)
+    return SearchForm(q, speaker, outlet, since, until, min_confidence)
 
 
 def article_key(
@@ -98,6 +111,16 @@ def run_search(
 ) -> tuple[list[dict[str, Any]], int]:
     """search_quotes over the form's filters; 422 for words it cannot search for ("!!!")."""
     try:
-        return search_quotes(conn, form.q, form.speaker, form.outlet, form.since, form.until, limit, offset)
+        return search_quotes(
+            conn,
+            form.q,
+            form.speaker,
+            form.outlet,
+            form.since,
+            form.until,
+            limit,
+            offset,
+            min_confidence=form.min_confidence,
+        )
     except ValueError as error:
         raise HTTPException(422, f"q: {error}") from None

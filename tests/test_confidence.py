@@ -196,3 +196,18 @@ def test_the_search_table_marks_low_confidence_and_shows_the_addressee(db: Path,
     assert f"to {told['addressee']['text']}" in shown
     assert shown.count("low confidence") == 1 and "low confidence 0.42" in shown
     assert any("low confidence 0.42" in line for line in rows)
+
+
+def test_counting_above_a_minimum_reads_the_confidence_index(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "new.db")
+    try:
+        plan = " ".join(
+            str(row[3])
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT count(*) FROM quotes q WHERE q.confidence >= ? AND q.date >= ?",
+                (0.8, "2022-01-01"),
+            )
+        )
+    finally:
+        conn.close()
+    assert "COVERING INDEX quotes_confidence" in plan

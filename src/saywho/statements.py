@@ -484,12 +484,13 @@ class _Comparer:
     """Compares two classes of quotes: their words (whole, or the short one against the stretch of
     the long one it matches best: a copy giving one sentence of a long quote) and their meaning."""
 
-    def __init__(self, first: Sequence[QuoteRecord]) -> None:
+    def __init__(self, first: Sequence[QuoteRecord], vectors: np.ndarray | None = None) -> None:
+        """`vectors`: the texts' embeddings when known already (the store keeps them)."""
         self.first = first
         self.texts = [compared_text(q) for q in first]
         self.wordings = [text_wording(t) for t in self.texts]
         self.weights = term_weights(self.wordings)  # copies of a quote do not make its words look common
-        self.vectors = embed(self.texts)
+        self.vectors = embed(self.texts) if vectors is None else vectors
         self._windows: dict[tuple[int, int], list[tuple[_Wording, str]]] = {}
 
     def windows(self, c: int, length: int) -> list[tuple[_Wording, str]]:

@@ -14,7 +14,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 
-from saywho.people import Person, SpeakerRecord, ascii_fold, person_from
+from saywho.people import SpeakerRecord, ascii_fold
 from saywho.statements import PRONOUN_MENTIONS, QuoteRecord, Statement
 from saywho.store.schema import get_meta, set_meta
 from saywho.store.write import NAME_KEY_PREFIX, STALE_KEY, to_json
@@ -29,15 +29,27 @@ def fold(name: str) -> str:
 
 
 def inherit_ids(
-    groups: Sequence[Sequence[Hashable]], previous: dict[Hashable, int], next_id: int
+    groups: Sequence[Sequence[Hashable]],
+    previous: dict[Hashable, int],
+    next_id: int,
+    weight: dict[Hashable, int] | None = None,
+    taken: set[int] = frozenset(),
 ) -> tuple[list[int], int]:
     """An id per group: the old id most of its members had (each old id to one group, the larger
-    groups choosing first), else a new one from `next_id`. Returns the ids and the next free id."""
-    order = sorted(range(len(groups)), key=lambda g: (-len(groups[g]), sorted(map(str, groups[g]))))
+    groups choosing first; a member counts `weight` times, default once), else a new one from
+    `next_id`; ids `taken` elsewhere are not chosen. Returns the ids and the next free id."""
+
+    def size(g: int) -> int:
+        return sum(weight.get(m, 1) for m in groups[g]) if weight else len(groups[g])
+
+    order = sorted(range(len(groups)), key=lambda g: (-size(g), sorted(map(str, groups[g]))))
     ids: list[int] = [0] * len(groups)
-    taken: set[int] = set()
+    taken = set(taken)
     for g in order:
-        votes = Counter(previous[m] for m in groups[g] if m in previous)
+        votes: Counter[int] = Counter()
+        for m in groups[g]:
+            if m in previous:
+                votes[previous[m]] += weight.get(m, 1) if weight else 1
         choice = next(
             (i for i, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0])) if i not in taken), None
         )
@@ -46,6 +58,19 @@ def inherit_ids(
         taken.add(choice)
         ids[g] = choice
     return ids, next_id
+
+
+class PersonIds:
+    """The person ids one relinking writes and those it leaves: a person is deleted only at the
+    end (`finish`), once no write of the relinking (persons, then unnamed groups) took its id,
+    so that a statement's speaker is never set to NULL by a person deleted and made again."""
+
+    def __init__(self) -> None:
+        self.claimed: set[int] = set()
+        self.left: set[int] = set()
+
+    def finish(self, conn: sqlite3.Connection) -> None:
+        conn.executemany("DELETE FROM persons WHERE id = ?", [(p,) for p in sorted(self.left - self.claimed)])
 
 
 def next_free(conn: sqlite3.Connection, key: str, table: str) -> int:
@@ -73,48 +98,71 @@ def preferred_spellings(values: Sequence[str], counts: Counter[str]) -> list[str
     return list(dict.fromkeys(best.get(v.strip().lower(), v) for v in values))
 
 
-def shown_spellings(person: Person) -> tuple[str, list[str], list[str]]:
-    """A merged person's name, aliases and titles as shown, people.merge_speakers's choice of words
-    kept but their case settled here: its spelling by the articles using each (once an article)."""
-    names: Counter[str] = Counter()
-    titles: Counter[str] = Counter()
-    for record in person.records:
-        names.update({s.strip() for s in (record.name, *record.aliases) if s.strip()})
-        titles.update({t.strip() for t in record.titles if t.strip()})
-    name = preferred_spellings([person.name], names)[0]
-    aliases = sorted(preferred_spellings(person.aliases, names), key=lambda a: (a.lower(), a))
-    return name, aliases, preferred_spellings(person.titles, titles)
-
-
 def write_persons(
     conn: sqlite3.Connection,
     groups: Sequence[Sequence[SpeakerRecord]],
     previous: dict[tuple[str, str], int],
     touched: set[tuple[str, str]],
     rewrite: set[tuple[str, str]] = frozenset(),
+    ledger: PersonIds | None = None,
 ) -> set[tuple[str, str]]:
     """Write the persons `groups` make of the `touched` records (each old person whole among
     them), the ids of the old ones they hold most of kept; the records whose person or its type
     changed are returned (their quotes' statements must be relinked), and those of `rewrite`
-    (stored anew, with no person yet). In the caller's transaction."""
-    persons = [person_from(list(g)) for g in groups]
-    keys = [[(r.article, r.entity) for r in person.records] for person in persons]
-    ids, next_id = inherit_ids(keys, previous, next_free(conn, "next_person_id", "persons"))
+    (stored anew, with no person yet). In the caller's transaction; persons left are deleted by
+    `ledger.finish` (at once without a ledger)."""
+    from saywho.store.units import record_counts, shown  # units builds on this module
+
+    own = ledger or PersonIds()
+    groups = [sorted(g, key=lambda r: (r.article, r.entity)) for g in groups]
+    keys = [[(r.article, r.entity) for r in group] for group in groups]
+    next_id = next_free(conn, "next_person_id", "persons")
+    ids, next_id = inherit_ids(keys, previous, next_id, taken=own.claimed)
     wanted = {}
-    for pid, person in zip(ids, persons, strict=True):
-        name, aliases, titles = shown_spellings(person)
-        wanted[pid] = (name, person.type, aliases, titles)
-    old_ids = sorted(set(previous.values()) | set(wanted))
+    for pid, group in zip(ids, groups, strict=True):
+        counts: Counter = Counter()
+        for r in group:
+            counts.update(record_counts(r))
+        firsts = {}
+        for r in group:
+            firsts.setdefault(r.type, f"{r.article}\0{r.entity}")
+        wanted[pid] = shown(counts, firsts.__getitem__)
+    retyped = save_persons(conn, wanted, set(previous.values()), own)
+    changed: list[tuple[int | None, str, str]] = [
+        (pid, article, entity)
+        for pid, group in zip(ids, keys, strict=True)
+        for article, entity in group
+        if previous.get((article, entity)) != pid or pid in retyped or (article, entity) in rewrite
+    ]
+    # A page label ("Details:") names nobody: it is in no person.
+    placed = {key for group in keys for key in group}
+    changed += [(None, article, entity) for article, entity in touched if (article, entity) not in placed]
+    set_record_persons(conn, changed)
+    set_meta(conn, "next_person_id", str(next_id))
+    if ledger is None:
+        own.finish(conn)
+    return {(article, entity) for _, article, entity in changed}
+
+
+def save_persons(
+    conn: sqlite3.Connection,
+    wanted: dict[int, tuple[str, str, list[str], list[str]]],
+    before: set[int],
+    ledger: PersonIds,
+) -> set[int]:
+    """Store the persons `wanted` (id -> name, type, aliases, titles) where they changed; the ids
+    of `before` not wanted are left to `ledger`. The ids made, left, or of another type now."""
     stored = {}
-    for chunk in chunks(old_ids):
+    for chunk in chunks(sorted(before | set(wanted))):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
             f"SELECT id, name, type, aliases, titles FROM persons WHERE id IN ({marks})", chunk
         ):
             stored[row[0]] = (row[1], row[2], json.loads(row[3]), json.loads(row[4]))
-    gone = [pid for pid in set(previous.values()) if pid not in wanted]
-    conn.executemany("DELETE FROM persons WHERE id = ?", [(pid,) for pid in gone])
-    retyped = set(gone)
+    left = {pid for pid in before if pid not in wanted}
+    ledger.claimed |= set(wanted)
+    ledger.left |= left
+    retyped = set(left)
     for pid, (name, kind, aliases, titles) in wanted.items():
         if stored.get(pid) == (name, kind, aliases, titles):
             continue
@@ -131,15 +179,11 @@ def write_persons(
         conn.executemany(
             "INSERT INTO person_aliases (key, person_id) VALUES (?, ?)", [(k, pid) for k in spellings]
         )
-    changed: list[tuple[int | None, str, str]] = [
-        (pid, article, entity)
-        for pid, group in zip(ids, keys, strict=True)
-        for article, entity in group
-        if previous.get((article, entity)) != pid or pid in retyped or (article, entity) in rewrite
-    ]
-    # A page label ("Details:") names nobody: it is in no person.
-    placed = {key for group in keys for key in group}
-    changed += [(None, article, entity) for article, entity in touched if (article, entity) not in placed]
+    return retyped
+
+
+def set_record_persons(conn: sqlite3.Connection, changed: Sequence[tuple[int | None, str, str]]) -> None:
+    """Point records (person id, article, entity) and their quotes at their persons."""
     conn.executemany("UPDATE article_entities SET person_id = ? WHERE article_id = ? AND entity = ?", changed)
     conn.executemany("UPDATE linking_records SET person_id = ? WHERE article_id = ? AND entity = ?", changed)
     conn.executemany(
@@ -147,8 +191,6 @@ def write_persons(
         f" AND coalesce(speaker_entity, '{NAME_KEY_PREFIX}' || speaker_name) = ?",
         changed,
     )
-    set_meta(conn, "next_person_id", str(next_id))
-    return {(article, entity) for _, article, entity in changed}
 
 
 def chunks(values: Sequence, size: int = 500) -> Iterator[list]:

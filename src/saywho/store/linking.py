@@ -34,6 +34,7 @@ relinked is closed under every rule that decides a person or a statement:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import sqlite3
@@ -56,7 +57,7 @@ from saywho.statements import (
     link_statements,
     text_wording,
 )
-from saywho.store import derived
+from saywho.store import derived, units
 from saywho.store.derived import chunks
 from saywho.store.schema import RELINK_KEY, get_meta, set_meta, transaction
 from saywho.store.write import STALE_KEY, to_json
@@ -153,15 +154,13 @@ def group_key_text(record: SpeakerRecord) -> str:
 def store_records(
     conn: sqlite3.Connection, records: dict[Key, tuple[SpeakerRecord, str]], persons: dict[Key, int]
 ) -> None:
-    """Write cleaned records and their blocking keys (`persons`: the person each was last in)."""
-    rows, names, orgs = [], set(), []
+    """Write cleaned records and their names' blocking keys (`persons`: the person each was last in)."""
+    rows, names = [], set()
     for key, (r, fam) in records.items():
         gkey = group_key_text(r) if fam == "group" else None
         rows.append((*key, fam, r.name, r.type, to_json(list(r.aliases)), to_json(list(r.titles)), gkey))
         if fam == "person":
             names.add(r.name)
-        elif fam == "organisation":
-            orgs += [(k, *key) for k in people.organisation_keys(r)]
     conn.executemany(
         "INSERT INTO linking_records (article_id, entity, family, name, type, aliases, titles, group_key,"
         " person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -171,15 +170,12 @@ def store_records(
         "INSERT OR IGNORE INTO name_keys (key, name) VALUES (?, ?)",
         [(k, name) for name in names if (n := parse_name(name)) for k in people.blocking_keys(n)],
     )
-    conn.executemany(
-        "INSERT OR IGNORE INTO organisation_keys (key, article_id, entity) VALUES (?, ?, ?)", orgs
-    )
 
 
 def forget_articles(conn: sqlite3.Connection, articles: Iterable[str]) -> None:
     for chunk in chunks(sorted(set(articles))):
         marks = ",".join("?" * len(chunk))
-        for table in ("linking_records", "organisation_keys", "article_places", "article_ngrams"):
+        for table in ("linking_records", "article_places", "article_ngrams"):
             conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
 
 
@@ -226,8 +222,8 @@ def store_quotes(conn: sqlite3.Connection, quotes: dict[int, QuoteRecord]) -> No
     ids = sorted(quotes)
     vectors = embed([compared_text(quotes[i]) for i in ids])
     conn.executemany(
-        "INSERT OR REPLACE INTO quote_vectors (quote, vector) VALUES (?, ?)",
-        [(i, vectors[n].tobytes()) for n, i in enumerate(ids)],
+        "INSERT OR REPLACE INTO quote_vectors (quote, vector, digest) VALUES (?, ?, ?)",
+        [(i, vectors[n].tobytes(), quote_digest(quotes[i])) for n, i in enumerate(ids)],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO quote_keys (key, quote) VALUES (?, ?)",
@@ -247,8 +243,8 @@ def relink(conn: sqlite3.Connection, scheduler: str | None = None) -> None:
     or a store made before the linking tables): in one transaction."""
     with transaction(conn):
         for table in (
-            "linking_records", "name_keys", "organisation_keys", "article_places", "article_ngrams",
-            "quote_keys", "quote_vectors",
+            "linking_records", "name_keys", "article_places", "article_ngrams", "linking_units",
+            "unit_counts", "unit_keys", "quote_keys", "quote_vectors",
         ):  # fmt: skip
             conn.execute(f"DELETE FROM {table}")
         raw = raw_records(conn, None)
@@ -264,12 +260,22 @@ def relink(conn: sqlite3.Connection, scheduler: str | None = None) -> None:
             if pid is not None
         }
         store_records(conn, records, previous)
-        everyone = set(previous) | set(records)
-        link_people(conn, records, previous, everyone)
+        every_unit = units.add_records(conn, records)
+        # Each unit starts in the person most of its records were in: ids survive a relink.
+        conn.execute(
+            "UPDATE linking_units SET person_id = (SELECT person_id FROM linking_records r"
+            " WHERE r.unit = linking_units.id AND r.person_id IS NOT NULL GROUP BY r.person_id"
+            " ORDER BY count(*) DESC, r.person_id LIMIT 1)"
+        )
+        ledger = derived.PersonIds()
+        fresh = {k: previous.get(k) for k, (_, fam) in records.items() if fam != "group"}
+        units.link_units(conn, every_unit, fresh, set(previous.values()), ledger)
         named = {k[0] for k, (_, fam) in records.items() if fam in ("person", "alone", "group")}
         set_meta(conn, ARTICLES_KEY, str(len(named)))
         groups = {k: r for k, (r, fam) in records.items() if fam == "group"}
-        link_group_records(conn, groups, {k: previous[k] for k in groups if k in previous}, len(named))
+        previous_groups = {k: previous[k] for k in groups if k in previous}
+        link_group_records(conn, groups, previous_groups, len(named), ledger=ledger)
+        ledger.finish(conn)
         quotes = derived.load_quote_records(conn)
         store_quotes(conn, quotes)
         old = {row[0] for row in conn.execute("SELECT id FROM statements")}
@@ -282,27 +288,6 @@ def finish(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM pending_statements")
     set_meta(conn, STALE_KEY, "0")
     set_meta(conn, RELINK_KEY, "0")
-
-
-def link_people(
-    conn: sqlite3.Connection,
-    records: dict[Key, tuple[SpeakerRecord, str]],
-    previous: dict[Key, int],
-    touched: set[Key],
-    rewrite: set[Key] = frozenset(),
-) -> set[Key]:
-    """Persons and organisations of `records` (closed under people's rules), written."""
-    by_family: dict[str, list[SpeakerRecord]] = defaultdict(list)
-    for key in sorted(records):
-        r, fam = records[key]
-        by_family[fam].append(r)
-    groups = people.merge_people(by_family["person"]) + [[r] for r in by_family["alone"]]
-    groups += people.merge_organisations(by_family["organisation"])
-    # Group records are linked after (link_group_records): they need these persons.
-    mine = {k for k in touched if k not in records or records[k][1] != "group"}
-    return derived.write_persons(
-        conn, groups, {k: v for k, v in previous.items() if k in mine}, mine, rewrite
-    )
 
 
 def persons_of(conn: sqlite3.Connection, articles: Iterable[str]) -> dict[str, set[int]]:
@@ -330,6 +315,7 @@ def link_group_records(
     previous: dict[Key, int],
     articles: int,
     rewrite: set[Key] = frozenset(),
+    ledger: derived.PersonIds | None = None,
 ) -> set[Key]:
     """The unnamed groups of `records` (closed under link_groups's rule), written."""
     bound = rare_bound(articles)
@@ -337,7 +323,7 @@ def link_group_records(
     rare = {p for ps in persons.values() for p in ps if len(person_articles(conn, p, bound + 1)) <= bound}
     ordered = [records[k] for k in sorted(records)]
     groups = people.link_groups(ordered, persons, rare)
-    return derived.write_persons(conn, groups, previous, set(records) | set(previous), rewrite)
+    return derived.write_persons(conn, groups, previous, set(records) | set(previous), rewrite, ledger)
 
 
 # --- what a change reaches --------------------------------------------------------------------
@@ -419,85 +405,52 @@ def incremental(conn: sqlite3.Connection) -> bool:
         return False
     set_meta(conn, ARTICLES_KEY, str(after_n))
 
-    # People and organisations: the components the changed records reach, old persons whole.
-    records: dict[Key, tuple[SpeakerRecord, str]] = {}
-    previous: dict[Key, int] = dict(old_person)
-    group_seeds: dict[Key, SpeakerRecord] = {}
-    names_seen: set[str] = set()
-    orgs_seen: set[str] = set()
-    pids_seen: set[int] = set()
-
-    def take(rows: dict[Key, tuple[SpeakerRecord, str, int]]) -> None:
-        for key, (r, fam, pid) in rows.items():
-            if fam == "group":
-                group_seeds[key] = r
-            else:
-                records[key] = (r, fam)
-            if pid is not None:
-                previous.setdefault(key, pid)
-
-    take({k: (r, fam, old_person.get(k)) for k, (r, fam) in fresh.items()})
-    names = {r.name for r, fam, _ in old.values() if fam == "person"}
-    orgs = {k for r, fam, _ in old.values() if fam == "organisation" for k in people.organisation_keys(r)}
-    while True:
-        names |= {r.name for r, fam in records.values() if fam == "person"}
-        orgs |= {
-            k for r, fam in records.values() if fam == "organisation" for k in people.organisation_keys(r)
-        }
-        size = len(records) + len(group_seeds)
-        for name in name_component(conn, names, names_seen):
-            take(linking_rows(conn, "name = ? AND family = 'person'", (name,)))
-        for key in sorted(orgs - orgs_seen):
-            orgs_seen.add(key)
-            rows = conn.execute("SELECT article_id, entity FROM organisation_keys WHERE key = ?", (key,))
-            take(rows_in_keys(conn, rows.fetchall()))
-        pids = {pid for k, pid in previous.items() if k in records or k in old} - pids_seen
-        pids_seen |= pids
-        take(rows_in(conn, "person_id", pids))
-        if len(records) + len(group_seeds) == size and not pids:
-            break
-        names = names - names_seen
-        orgs = orgs - orgs_seen
-    touched = set(records) | {k for k, (_, fam, _) in old.items() if fam != "group"}
-    before_people = {pid for k, pid in previous.items() if k in touched}
-    rewrite = {k for k in fresh if k[0] in changed}
-    moved = link_people(conn, records, previous, touched, rewrite)
-
-    # Unnamed groups: those in the articles of a rare person whose grouping changed.
+    # People and organisations: the units the changed records reach, through their names, keys
+    # and old persons (units.closure); a unit's other records are not read unless it moves.
+    removed = {k: (r, fam) for k, (r, fam, _) in old.items()}
+    seeds = units.add_records(conn, removed, -1) | units.add_records(conn, fresh)
+    component = units.closure(conn, seeds)
+    left = {old_person[k] for k, (_, fam, _) in old.items() if fam != "group" and k in old_person}
     bound_before, bound_after = rare_bound(before_n), rare_bound(after_n)
-    articles = {k[0] for k in touched}
-    for pid in before_people:
-        members = {k[0] for k, p in previous.items() if p == pid and k in touched}
+    # Unnamed groups hang on which rare persons each article names: the articles of every rare
+    # person reached, before and after, have their groups relinked.
+    articles = set(changed)
+    reached = left | {u.person for u in units.load_units(conn, component).values() if u.person is not None}
+    for pid in reached:
+        members = person_articles(conn, pid, bound_before + 1)
         if len(members) <= bound_before:
-            articles |= members
-    after_people = {pid for k in records for pid in [person_id(conn, k)] if pid is not None}
+            articles |= set(members)
+    ledger = derived.PersonIds()
+    fresh_people = {k: old_person.get(k) for k, (_, fam) in fresh.items() if fam != "group"}
+    moved, after_people = units.link_units(conn, component, fresh_people, left, ledger)
+    dropped = [(None, *k) for k in old if k not in fresh and k[0] not in changed]
+    derived.set_record_persons(conn, dropped)
+    moved |= {k for _, *k in dropped}
     for pid in after_people:
         members = person_articles(conn, pid, bound_after + 1)
         if len(members) <= bound_after:
             articles |= set(members)
-    take(rows_in(conn, "article_id", articles, " AND family = 'group'"))
-    group_touched = set(group_seeds) | {k for k, (_, fam, _) in old.items() if fam == "group"}
-    groups = group_closure(conn, group_seeds, previous, group_touched, bound_after)
+    group_previous = {k: pid for k, (_, fam, pid) in old.items() if fam == "group" and pid is not None}
+    group_seeds = {k: r for k, (r, fam) in fresh.items() if fam == "group"}
+    for key, (r, _, pid) in rows_in(conn, "article_id", articles, " AND family = 'group'").items():
+        group_seeds[key] = r
+        if pid is not None:
+            group_previous.setdefault(key, pid)
+    group_touched = set(group_seeds) | set(group_previous)
+    groups = group_closure(conn, group_seeds, group_previous, group_touched, bound_after)
+    rewrite = {k for k in fresh if k[0] in changed}
     moved |= link_group_records(
-        conn, groups, {k: previous[k] for k in set(groups) | group_touched if k in previous}, after_n, rewrite
+        conn,
+        groups,
+        {k: group_previous[k] for k in set(groups) | group_touched if k in group_previous},
+        after_n,
+        rewrite,
+        ledger,
     )
+    ledger.finish(conn)
     relink_statements(conn, changed, moved)
     finish(conn)
     return True
-
-
-def person_id(conn: sqlite3.Connection, key: Key) -> int | None:
-    row = conn.execute(
-        "SELECT person_id FROM linking_records WHERE article_id = ? AND entity = ?", key
-    ).fetchone()
-    return row[0] if row else None
-
-
-def rows_in_keys(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict:
-    out = {}
-    for key in keys:
-        out.update(linking_rows(conn, "article_id = ? AND entity = ?", key))
-    return out
 
 
 def group_closure(
@@ -573,10 +526,11 @@ def relink_statements(conn: sqlite3.Connection, articles: set[str], moved: set[K
     old |= statements_of(conn, quotes.values())
     quotes.update(derived.load_quote_records(conn, members_of(conn, old)))
     todo = list(quotes)
+    memo: dict[tuple[ClassKey, ClassKey], bool] = {}
     while todo:
         found = set()
         for qid in todo:
-            found |= linked(conn, qid, quotes[qid]) - set(quotes)
+            found |= linked(conn, qid, quotes[qid], memo) - set(quotes)
         more = derived.load_quote_records(conn, found)
         statements = statements_of(conn, more.values()) - old
         old |= statements
@@ -608,50 +562,100 @@ def members_of(conn: sqlite3.Connection, statements: Iterable[int]) -> set[int]:
     return out
 
 
-def linked(conn: sqlite3.Connection, qid: int, quote: QuoteRecord) -> set[int]:
+CANDIDATE_SELECT = (
+    "SELECT q.id, q.person_id, q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0), v.digest"
+    " FROM quotes q JOIN quote_vectors v ON v.quote = q.id LEFT JOIN persons p ON p.id = q.person_id"
+)
+ClassKey = tuple[str, int | None, int]  # (digest, person, group): what comparison sees of a quote
+
+
+def quote_digest(quote: QuoteRecord) -> str:
+    """What statement comparison reads of a quote besides its speaker (its compared words, the
+    fragments its sentences are cut at, its type, whether a pronoun named the speaker): copies of
+    one quote share it, and are compared once."""
+    seen = [compared_text(quote), list(quote.quoted), quote.type, quote.pronoun]
+    return hashlib.sha1(to_json(seen).encode("utf-8")).hexdigest()
+
+
+def stored_vector(conn: sqlite3.Connection, qid: int) -> np.ndarray:
+    (blob,) = conn.execute("SELECT vector FROM quote_vectors WHERE quote = ?", (qid,)).fetchone()
+    return np.frombuffer(blob, dtype=np.float32)
+
+
+def linked(
+    conn: sqlite3.Connection, qid: int, quote: QuoteRecord, memo: dict[tuple[ClassKey, ClassKey], bool]
+) -> set[int]:
     """The quotes link_statements may link `quote` with: its candidates (shared index keys, a
-    copy, or the same person's close embeddings) that statements' own comparison accepts."""
+    copy, or the same person's close embeddings) that statements' own comparison accepts. The
+    candidates are compared a class at a time (`ClassKey`: copies of a quote are one class), each
+    pair of classes once a refresh (`memo`), with the stored embeddings."""
     keys = quote_keys(quote)
     shared: dict[int, int] = defaultdict(int)
     copies = set()
+    classes: dict[ClassKey, list[int]] = defaultdict(list)
     for key in keys:
-        for (other,) in conn.execute("SELECT quote FROM quote_keys WHERE key = ?", (key,)):
+        rows = conn.execute(f"{CANDIDATE_SELECT} JOIN quote_keys k ON k.quote = q.id WHERE k.key = ?", (key,))
+        for other, person, group, digest in rows:
             if other == qid:
                 continue
+            if other not in shared and other not in copies:
+                classes[(digest, person, group)].append(other)
             if key.startswith(COPY_KEY):
                 copies.add(other)
             else:
                 shared[other] += 1
-    candidates = copies | {o for o, n in shared.items() if n >= 2}
+    mine = stored_vector(conn, qid)
     near = set()
     if quote.named_person is not None:
-        (blob,) = conn.execute("SELECT vector FROM quote_vectors WHERE quote = ?", (qid,)).fetchone()
-        mine = np.frombuffer(blob, dtype=np.float32)
+        cosine: dict[str, float] = {}
         rows = conn.execute(
-            "SELECT v.quote, v.vector FROM quotes q JOIN quote_vectors v ON v.quote = q.id"
-            " WHERE q.person_id = ?",
+            f"{CANDIDATE_SELECT.replace(', v.digest', ', v.digest, v.vector')} WHERE q.person_id = ?",
             (quote.person,),
         )
-        for other, vector in rows:
-            if other != qid and float(np.frombuffer(vector, dtype=np.float32) @ mine) >= PARAPHRASE_SAME:
+        for other, person, group, digest, vector in rows:
+            if digest not in cosine:
+                cosine[digest] = float(np.frombuffer(vector, dtype=np.float32) @ mine)
+            if other != qid and cosine[digest] >= PARAPHRASE_SAME:
+                if other not in shared and other not in copies and other not in near:
+                    classes[(digest, person, group)].append(other)
                 near.add(other)
-    others = derived.load_quote_records(conn, candidates | near)
-    out = set()
+    mine_key: ClassKey = (quote_digest(quote), quote.person, int(quote.group))
     size = len(text_wording(compared_text(quote)).terms)
-    for other, record in others.items():
-        if (
-            quote.person != record.person
-            and quote.named_person is not None
-            and record.named_person is not None
-        ):
-            continue
-        n = shared.get(other, 0)
-        found = (
-            other in copies
-            or n >= 3
-            or (n == 2 and min(size, len(text_wording(compared_text(record)).terms)) <= 2)
-            or (other in near and record.named_person is not None)
-        )
-        if found and _Comparer([quote, record]).linkable(0, 1)[0]:
-            out.add(other)
+    out = set()
+    for key, members in classes.items():
+        members = sorted(set(members))
+        other = members[0]  # the class's quotes are alike to comparison: copies, n, near
+        if (mine_key, key) not in memo:
+            memo[(mine_key, key)] = accepts(
+                conn, quote, mine, other, size, shared.get(other, 0), other in copies, other in near
+            )
+        if memo[(mine_key, key)]:
+            out.update(members)
     return out
+
+
+def accepts(
+    conn: sqlite3.Connection,
+    quote: QuoteRecord,
+    vector: np.ndarray,
+    other: int,
+    size: int,
+    n: int,
+    copy: bool,
+    near: bool,
+) -> bool:
+    """Whether link_statements may link `quote` with the quote `other` (found under `n` shared
+    index keys, as a `copy`, or `near` in meaning)."""
+    record = derived.load_quote_records(conn, [other])[other]
+    if quote.person != record.person and quote.named_person is not None and record.named_person is not None:
+        return False
+    found = (
+        copy
+        or n >= 3
+        or (n == 2 and min(size, len(text_wording(compared_text(record)).terms)) <= 2)
+        or (near and record.named_person is not None)
+    )
+    if not found:
+        return False
+    vectors = np.stack([vector, stored_vector(conn, other)])
+    return _Comparer([quote, record], vectors).linkable(0, 1)[0]

@@ -7,6 +7,7 @@ store is refused without a byte written to it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 DEFAULT_DB = "saywho.db"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
 RETRY_DELAYS = (0.005, 0.2)  # first and longest pause between tries of a statement SQLite will not wait for
 
@@ -153,18 +154,29 @@ LINKING_TABLES = (
         titles TEXT NOT NULL,
         group_key TEXT,
         person_id INTEGER,
+        unit INTEGER,
         PRIMARY KEY (article_id, entity)
     ) WITHOUT ROWID""",
     "CREATE INDEX linking_records_name ON linking_records(name, family)",
     "CREATE INDEX linking_records_person ON linking_records(person_id, article_id)",
+    "CREATE INDEX linking_records_unit ON linking_records(unit, type, article_id, entity)",
     # Blocking keys: a person's name under each of people.blocking_keys (distinct names only, so
     # a common given name costs its distinct names, not its articles); organisations' keys.
     "CREATE TABLE name_keys (key TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (key, name)) WITHOUT ROWID",
-    """CREATE TABLE organisation_keys (
-        key TEXT NOT NULL, article_id TEXT NOT NULL, entity TEXT NOT NULL,
-        PRIMARY KEY (key, article_id, entity)
+    # Records that merging cannot tell apart (store/units.py), their person (NULL: one per record,
+    # `single`), their counts (names, types, spellings, titles, title words) and organisation keys.
+    """CREATE TABLE linking_units (
+        id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, name TEXT,
+        records INTEGER NOT NULL, person_id INTEGER, single INTEGER
+    )""",
+    "CREATE INDEX linking_units_name ON linking_units(name)",
+    "CREATE INDEX linking_units_person ON linking_units(person_id)",
+    """CREATE TABLE unit_counts (
+        unit INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (unit, kind, value)
     ) WITHOUT ROWID""",
-    "CREATE INDEX organisation_keys_record ON organisation_keys(article_id, entity)",
+    "CREATE TABLE unit_keys (key TEXT NOT NULL, unit INTEGER NOT NULL, "
+    " PRIMARY KEY (key, unit)) WITHOUT ROWID",
     # The places each article names, and every run of words of its names a place may be (a
     # place named by a second article changes how names beginning with it are cleaned).
     """CREATE TABLE article_places (
@@ -175,7 +187,8 @@ LINKING_TABLES = (
         ngram TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (ngram, article_id)
     ) WITHOUT ROWID""",
     "CREATE INDEX article_ngrams_article ON article_ngrams(article_id)",
-    # Each quote's wording keys (statements.index_keys) and paraphrase embedding.
+    # Each quote's wording keys (statements.index_keys), paraphrase embedding, and a digest of
+    # what comparison reads of it (its copies are compared once: linking.quote_digest).
     """CREATE TABLE quote_keys (
         key TEXT NOT NULL,
         quote INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
@@ -191,6 +204,11 @@ LINKING_TABLES = (
 # Schema 3: --min-confidence. Counting the quotes at or above a confidence (with a date range) reads
 # this index alone; a page of the few above a high one is sorted from it (search.newest_page).
 CONFIDENCE_INDEX = ("CREATE INDEX quotes_confidence ON quotes(confidence, date)",)
+LINKING_OBJECTS = [
+    "articles_pending_insert", "articles_pending_delete", "statement_quotes_pending", "pending_articles",
+    "pending_statements", "linking_records", "name_keys", "organisation_keys", "article_places",
+    "article_ngrams", "quote_keys", "quote_vectors",
+]  # fmt: skip
 # Set when the linking tables must be rebuilt whole (a store made by schema 1, a relink).
 RELINK_KEY = "relink_needed"
 
@@ -273,18 +291,26 @@ def create_tables(conn: sqlite3.Connection) -> None:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring an older store to this schema: from 1, the linking tables (built whole by the next
-    ingest); from 2, the confidence index."""
+    """Bring an older store to this schema: the linking tables of this schema (made anew from 2 and
+    3, built whole by the next ingest); from 1 and 2, the confidence index."""
     with transaction(conn):
         version = int(get_meta(conn, "schema_version") or 0)
         if version >= SCHEMA_VERSION:
             return  # another process migrated it while this one waited
-        if version < 2:
+        if version >= 2:  # schema 4 links from units: the linking tables are made anew
+            for kind, name in conn.execute(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN"
+                " (SELECT value FROM json_each(?))",
+                (json.dumps(LINKING_OBJECTS),),
+            ).fetchall():
+                conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
+        if version < 4:
             for statement in LINKING_TABLES:
                 conn.execute(statement)
             set_meta(conn, RELINK_KEY, "1")
-        for statement in CONFIDENCE_INDEX:
-            conn.execute(statement)
+        if version < 3:
+            for statement in CONFIDENCE_INDEX:
+                conn.execute(statement)
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
 

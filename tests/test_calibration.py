@@ -5,7 +5,9 @@ from __future__ import annotations
 from training.calibrate import pooled
 
 from saywho.attribution import calibration
+from saywho.attribution.calibration import Calibration
 from saywho.evaluation import right_predictions
+from saywho.shipped import MODELS_DIR
 
 
 def test_pooling_makes_the_shares_non_decreasing() -> None:
@@ -17,8 +19,8 @@ def test_pooling_makes_the_shares_non_decreasing() -> None:
 
 
 def test_shipped_table_maps_scores_monotonically_into_probabilities() -> None:
-    assert calibration.CALIBRATION_PATH.exists()
-    values = [calibration.confidence(s / 20) for s in range(21)]
+    table = Calibration.read(MODELS_DIR / calibration.FILE)
+    values = [table.confidence(s / 20) for s in range(21)]
     assert values == sorted(values)
     assert all(0.0 <= v <= 1.0 for v in values)
 

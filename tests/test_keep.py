@@ -10,7 +10,13 @@ from training.keep import fit
 
 from saywho.attribution import keep, roles, sources
 from saywho.attribution.extract import MIN_CONFIDENCE, NOT_SPEECH_FLOOR, candidates, extract
+from saywho.attribution.learned import AttributionModels
 from saywho.nlp import load_pipeline
+
+
+def models() -> AttributionModels:
+    """The models the pipeline's attributions component holds (the package's)."""
+    return load_pipeline().get_pipe("saywho_attributions").models
 
 
 def test_probability_is_logistic_and_ignores_unknown_signs() -> None:
@@ -23,12 +29,12 @@ def test_probability_is_logistic_and_ignores_unknown_signs() -> None:
 
 def _said_that() -> dict[str, float]:
     doc = load_pipeline()("The mayor said on Monday that the bridge would reopen in June.\n")
-    [a] = candidates(doc)
+    [a] = candidates(doc, models())
     return a.evidence
 
 
 def test_shipped_model_keeps_a_report_the_tagger_is_sure_of_and_not_a_doubtful_one() -> None:
-    model = keep.load_model()
+    model = models().keep
     assert model is not None
     sure = _said_that()
     doubtful = {**sure, "p_content": 0.2, "content_share": 0.0, "p_cue": 0.1}
@@ -54,16 +60,18 @@ def test_fit_learns_a_sign_that_decides_the_label() -> None:
 def test_the_source_model_names_the_subject_of_the_cue_over_a_nearer_name() -> None:
     # "Obama" stands nearer the cue than the subject; the subject's phrase is the speaker.
     doc = load_pipeline()("Senator Maria Lopez, who met Obama, said on Monday that the bill would pass.\n")
-    [a] = candidates(doc)
+    [a] = candidates(doc, models())
     assert a.source is not None and "Maria Lopez" in a.source.text
     cue = a.cue
     subject = next(t for t in doc if t.text == "Lopez")
-    probs = roles.predict(doc)
+    probs = roles.predict(doc, None, models().tagger)
     found = sources.candidates(doc, cue, [doc[subject.i - 1 : subject.i + 1], doc[6:7]], subject)
     assert [s.text for s in found][:2] == ["Maria Lopez", "Obama"]
     signs = sources.signs(doc, probs, cue, found[0], subject)
     assert signs["subject"] == 1.0 and signs["same_sentence"] == 1.0 and signs["after_cue"] == 0.0
-    chosen = sources.choose(doc, probs, cue, found[:2], subject)  # among these and the subject's phrase
+    chosen = sources.choose(
+        doc, probs, cue, found[:2], subject, models().sources
+    )  # among these and the subject's phrase
     assert chosen is not None and "Maria Lopez" in chosen.text
 
 
@@ -88,5 +96,5 @@ def test_a_phrase_after_a_verb_not_of_saying_needs_the_higher_floor(
         "Senator Maria Lund backed the new farm bill on Tuesday.\n",
         "Senator Maria Lund said the bill was good.\n",
     ):
-        found += [a.cue.root.text for a in extract(nlp(text)) if a.cue is not None]
+        found += [a.cue.root.text for a in extract(nlp(text), models()) if a.cue is not None]
     assert found == kept

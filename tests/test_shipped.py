@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from saywho import cli, shipped
+from saywho.attribution.learned import AttributionModels
 from saywho.nlp import load_pipeline
 
 
@@ -48,3 +49,19 @@ def test_extract_without_a_model_fails_in_one_line_with_exit_1(
     assert out == ""  # no "no quotes found", no empty document
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "keep.json" in lines[0], err
+
+
+def test_a_saved_models_folder_without_a_file_is_the_same_error(tmp_path: Path) -> None:
+    AttributionModels.from_disk(shipped.MODELS_DIR).to_disk(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(shipped.REQUIRED_MODELS)
+    (tmp_path / "sources.json").unlink()
+    with pytest.raises(shipped.MissingModel, match=f"{tmp_path}.*sources.json"):
+        AttributionModels.from_disk(tmp_path)
+
+
+def test_the_models_written_are_the_files_read(tmp_path: Path) -> None:
+    """What the component saves is byte for byte what it read: training saves every model through
+    it, so the parts it did not retrain stay as they were."""
+    AttributionModels.from_disk(shipped.MODELS_DIR).to_disk(tmp_path)
+    for name in shipped.REQUIRED_MODELS:
+        assert (tmp_path / name).read_bytes() == (shipped.MODELS_DIR / name).read_bytes(), name

@@ -1,4 +1,5 @@
-"""Training the role tagger: the epoch kept, and the fold taggers the keep and source models read."""
+"""Training the role tagger: the epoch kept, the fold taggers the keep and source models read, and every
+model saved through the saywho_attributions component built from its config."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 import numpy
 import spacy
 from spacy.tokens import DocBin
-from training.train import FOLDS, HOLDOUT_EVERY, fit, out_of_fold
+from training.keep import fit_model
+from training.train import FOLDS, HOLDOUT_EVERY, attributions, fit, out_of_fold, save
 
 from saywho.attribution import roles
 from saywho.attribution.roles import ROLES, features
+from saywho.shipped import MODELS_DIR, REQUIRED_MODELS
 
 
 def _data(n: int) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
@@ -55,3 +58,27 @@ def test_each_training_article_is_tagged_by_the_fold_tagger_that_did_not_learn_f
     for j, tagger in enumerate(taggers):
         assert tagger is taggers[j % FOLDS]
     assert len({id(t) for t in taggers}) == FOLDS
+
+
+def test_a_trained_tagger_is_saved_through_the_component_beside_the_other_models(tmp_path: Path) -> None:
+    weights, _ = fit(_data(4), [], epochs=1)
+    save(tmp_path, tagger=roles.from_bytes(weights))  # an empty folder: the package's models beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(REQUIRED_MODELS)
+    assert (tmp_path / roles.FILE).read_bytes() == weights
+    assert (tmp_path / "keep.json").read_bytes() == (MODELS_DIR / "keep.json").read_bytes()
+    # The next step reads that folder, and replaces only its own part.
+    model, _ = fit_model([{"p_content": float(i % 2)} for i in range(40)], [i % 2 for i in range(40)], "test")
+    save(tmp_path, keep=model)
+    component = attributions(tmp_path)
+    assert component.models.keep.weights == model.weights
+    assert component.models.tagger.to_bytes() == weights
+    doc = spacy.blank("en")("Officer 1 said rain falls .")
+    probs = roles.predict(doc, None, component.models.tagger)
+    assert probs.shape == (6, len(ROLES))
+
+
+def test_training_turns_parts_off_by_the_components_config() -> None:
+    measuring = attributions(calibrate=False)
+    assert measuring.in_use.calibration is None and measuring.models.calibration is not None
+    ranking = attributions(source_model=False)
+    assert ranking.in_use.sources is None and ranking.in_use.keep is not None

@@ -1,9 +1,11 @@
 """Calibrate the extractor's confidence on the held-out tenth of PolNeAR train.
 
-Usage: python training/calibrate.py [--polnear DIR]       (part of `make train`)
-Analyses the articles training/train.py held out, marks each predicted quote right or wrong (span
-and speaker, as `saywho eval` counts), and writes src/saywho/models/confidence.json: for bins of
-the raw score, the share right, made non-decreasing (pool adjacent violators).
+Usage: python -m training.calibrate [--polnear DIR] [--models DIR]       (part of `make train`)
+Analyses the articles training/train.py held out with the pipeline whose saywho_attributions
+component is built uncalibrated (config `calibrate: false`: the raw scores), marks each predicted
+quote right or wrong (span and speaker, as `saywho eval` counts), and saves through the component
+src/saywho/models/confidence.json (or in --models DIR): for bins of the raw score, the share right,
+made non-decreasing (pool adjacent violators).
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import json
 from pathlib import Path
 
 from saywho import analyse_documents
-from saywho.attribution import calibration
+from saywho.attribution.calibration import Calibration
 from saywho.evaluation import read_gold_dir, right_predictions
 from saywho.model import Document
-from training.train import HERE, HOLDOUT_EVERY
+from saywho.nlp import load
+from saywho.shipped import MODELS_DIR
+from training.train import HERE, HOLDOUT_EVERY, attributions, save
 
 BIN = 0.05
 
@@ -35,12 +39,14 @@ def pooled(points: list[tuple[float, float, int]]) -> list[tuple[float, float, i
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--polnear", type=Path, default=HERE.parent.parent / "shared" / "data" / "polnear")
+    ap.add_argument("--models", type=Path, default=MODELS_DIR, help="where the models are read and saved")
     args = ap.parse_args()
-    calibration.CALIBRATION_PATH = Path("/nonexistent")  # measure the raw scores
+    nlp = load(config={"saywho_attributions": {"calibrate": False}})  # measure the raw scores
+    nlp.get_pipe("saywho_attributions").models = attributions(args.models).models
     golds = read_gold_dir(args.polnear / "train")[::HOLDOUT_EVERY]
     documents = [Document(text=g.text, id=g.name, published=g.gold.get("published")) for g in golds]
     bins: dict[int, list] = {}
-    for g, analysis in zip(golds, analyse_documents(documents), strict=True):
+    for g, analysis in zip(golds, analyse_documents(documents, nlp), strict=True):
         prediction = analysis.to_dict()
         for quote, right in zip(
             prediction["quotes"], right_predictions(g.gold, prediction, g.text), strict=True
@@ -55,8 +61,7 @@ def main() -> None:
     table = pooled(points)
     out = {"scores": [round(s, 4) for s, _, _ in table], "right": [round(r, 4) for _, r, _ in table],
            "counts": [n for _, _, n in table], "source": "held-out tenth of PolNeAR train"}  # fmt: skip
-    path = Path(calibration.__file__).resolve().parent.parent / "models" / "confidence.json"
-    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    save(args.models, calibration=Calibration(out))
     print(json.dumps(out))
 
 

@@ -5,8 +5,9 @@ Usage: python -m training.keep [--work DIR]      (part of `make train`, after tr
 Runs the extraction's candidates over the prepared training articles (work/train.spacy, the tenth
 held out by training/train.py left out), labels each by whether it matches a gold quote as
 `saywho eval` matches them, and fits a logistic regression (L2, Newton's method) over their signs.
-Signs seen in fewer than MIN_COUNT candidates (rare cue verbs) are left out. Writes
-src/saywho/models/keep.json.
+Signs seen in fewer than MIN_COUNT candidates (rare cue verbs) are left out. Saves the model
+through the saywho_attributions component (training/train.py `save`): src/saywho/models/keep.json,
+or in --models DIR.
 """
 
 from __future__ import annotations
@@ -15,27 +16,31 @@ import argparse
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy
 
-from saywho.attribution import keep
 from saywho.attribution.extract import candidates
+from saywho.attribution.keep import Logistic
 from saywho.evaluation import gold_fragments, match_spans, trimmed_spans
 from saywho.nlp import load_pipeline
-from training.train import HERE, out_of_fold
+from saywho.shipped import MODELS_DIR
+from training.train import HERE, attributions, out_of_fold, save
 
 MIN_COUNT = 10
 L2 = 1.0
 
 
-def labelled(work: Path) -> tuple[list[dict[str, float]], list[int]]:
-    """Each training candidate's signs, and 1 where it matches a gold quote."""
+def labelled(work: Path, models: Path) -> tuple[list[dict[str, float]], list[int]]:
+    """Each training candidate's signs, and 1 where it matches a gold quote (the candidates of the
+    component holding the models of `models`, each article tagged by its fold tagger)."""
     nlp = load_pipeline()
+    component = attributions(models)
     signs, labels = [], []
     for doc, tagger in out_of_fold(work, nlp.vocab):
         gold = json.loads(doc.user_data["gold"])
-        found = candidates(doc, tagger)
+        found = candidates(doc, replace(component.in_use, tagger=tagger))
         golds = [g for g in (gold_fragments(q, doc.text) for q in gold) if g]
         preds = [trimmed_spans(doc.text, a.fragments) for a in found]
         matched = set(match_spans(golds, preds).values())
@@ -63,9 +68,9 @@ def fit(x: numpy.ndarray, y: numpy.ndarray, l2: float = L2, steps: int = 25) -> 
     return w
 
 
-def write_model(signs: list[dict[str, float]], labels: list[int], path: Path, source: str) -> str:
-    """Fit the logistic model on the signs seen MIN_COUNT times or more and write it as JSON to
-    `path` (keep.read_model reads it); a line saying what was fitted."""
+def fit_model(signs: list[dict[str, float]], labels: list[int], source: str) -> tuple[Logistic, str]:
+    """The logistic model fitted on the signs seen MIN_COUNT times or more, and a line saying what
+    was fitted."""
     counts = Counter(name for s in signs for name in s)
     names = sorted(n for n, c in counts.items() if c >= MIN_COUNT)
     column = {n: j + 1 for j, n in enumerate(names)}
@@ -79,32 +84,42 @@ def write_model(signs: list[dict[str, float]], labels: list[int], path: Path, so
     w = fit(x, y)
     p = 1.0 / (1.0 + numpy.exp(-(x @ w)))
     accuracy = float(((p >= 0.5) == (y == 1)).mean())
-    model = {
-        "bias": round(float(w[0]), 5),
-        "weights": {n: round(float(w[column[n]]), 5) for n in names},
-        "source": source,
-        "candidates": len(labels),
-        "positive": int(y.sum()),
-        "training_accuracy": round(accuracy, 4),
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return f"{len(labels)} candidates, {int(y.sum())} right, {len(names)} signs; accuracy {accuracy:.3f}"
+    model = Logistic(
+        bias=round(float(w[0]), 5),
+        weights={n: round(float(w[column[n]]), 5) for n in names},
+        about={
+            "source": source,
+            "candidates": len(labels),
+            "positive": int(y.sum()),
+            "training_accuracy": round(accuracy, 4),
+        },
+    )
+    return (
+        model,
+        f"{len(labels)} candidates, {int(y.sum())} right, {len(names)} signs; accuracy {accuracy:.3f}",
+    )
 
 
 def main_for(
-    doc: str, labelled: Callable[[Path], tuple[list[dict[str, float]], list[int]]], path: Path, script: str
+    doc: str,
+    labelled: Callable[[Path, Path], tuple[list[dict[str, float]], list[int]]],
+    part: str,
+    script: str,
 ) -> None:
-    """The command line of training/keep.py and training/sources.py: label, fit, write to `path`."""
+    """The command line of training/keep.py and training/sources.py: label, fit, save as the
+    component's `part` ("keep" or "sources")."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--work", type=Path, default=HERE / "work")
+    ap.add_argument("--models", type=Path, default=MODELS_DIR, help="where the models are read and saved")
     args = ap.parse_args()
-    signs, labels = labelled(args.work)
-    print(write_model(signs, labels, path, f"PolNeAR train without its held-out tenth: {script}"))
+    signs, labels = labelled(args.work, args.models)
+    model, summary = fit_model(signs, labels, f"PolNeAR train without its held-out tenth: {script}")
+    save(args.models, **{part: model})
+    print(summary)
 
 
 def main() -> None:
-    main_for(__doc__, labelled, keep.MODEL_PATH, "training/keep.py")
+    main_for(__doc__, labelled, "keep", "training/keep.py")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
 """Train the role tagger (saywho/attribution/roles.py) on PolNeAR train; keep the best epoch.
 
-Usage: python -m training.train [--polnear DIR] [--work DIR] [--epochs N]     (make train)
-Parses the corpus once (training/prepare.py), trains for N epochs and writes the best (on the
-held-out tenth) to src/saywho/models/roles.bin; then trains one tagger per fold of the rest for as
-many epochs (work/fold*.bin), for training/sources.py and keep.py. Deterministic for a given seed
-and corpus.
+Usage: python -m training.train [--polnear DIR] [--work DIR] [--epochs N] [--models DIR]  (make train)
+Parses the corpus once (training/prepare.py), trains for N epochs and saves the best (on the
+held-out tenth) as the saywho_attributions component's tagger, in src/saywho/models/ (roles.bin)
+or --models DIR; then trains one tagger per fold of the rest for as many epochs (work/fold*.bin),
+for training/sources.py and keep.py. Deterministic for a given seed and corpus.
+
+Every step of `make train` saves what it learns the same way (`save`): the component built from
+its config, its models those of the folder, the one part trained replaced, all written with
+`to_disk` to the folder the pipeline reads its defaults from.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import argparse
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy
 import spacy
@@ -20,8 +26,10 @@ from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 from thinc.api import Adam, Model, fix_random_seed
 
-from saywho.attribution.direct import quoted_spans
-from saywho.attribution.roles import MODEL_PATH, ROLES, build_model, features, quote_state, read_model
+from saywho.attribution.roles import ROLES, build_model, features, from_bytes, quote_state, read_model
+from saywho.components import Attributions
+from saywho.facts import quoted_spans
+from saywho.shipped import MODELS_DIR
 
 HERE = Path(__file__).resolve().parent
 HOLDOUT_EVERY = 10
@@ -98,7 +106,25 @@ def fit(train_data: list, dev_data: list, epochs: int, seed: int = 0) -> tuple[b
     return best_bytes, best_epoch
 
 
-def train(work: Path, epochs: int) -> None:
+def attributions(models: Path = MODELS_DIR, **config: Any) -> Attributions:
+    """The saywho_attributions component built from its config, holding the models of the folder
+    `models` (the package's where that folder is empty or absent: a first step writes them all)."""
+    component = spacy.blank("en").add_pipe("saywho_attributions", config=config)
+    if models.is_dir() and any(models.iterdir()):
+        component.from_disk(models)
+    return component
+
+
+def save(models: Path, **parts: Any) -> None:
+    """Save trained parts (tagger=, keep=, sources=, calibration=: the fields of
+    attribution.learned.AttributionModels) with the rest of the folder's models, as the
+    component writes them."""
+    component = attributions(models)
+    component.models = replace(component.models, **parts)
+    component.to_disk(models)
+
+
+def train(work: Path, epochs: int, models: Path = MODELS_DIR) -> None:
     # Every tenth training article is held out to choose the epoch: PolNeAR dev stays unseen, for
     # measuring only.
     corpus = load(work / "train.spacy")
@@ -108,9 +134,8 @@ def train(work: Path, epochs: int) -> None:
         f"train {len(train_data)} docs, {sum(len(y) for _, y in train_data)} tokens; held out {len(dev_data)}"
     )
     weights, best_epoch = fit(train_data, dev_data, epochs)
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    MODEL_PATH.write_bytes(weights)
-    print(f"best epoch {best_epoch}; model in {MODEL_PATH}")
+    save(models, tagger=from_bytes(weights))
+    print(f"best epoch {best_epoch}; model in {models}")
     # The keep and source models learn from the tagger's output on these same articles; the
     # shipped tagger has seen them and is surer of them than of new text, so each article's
     # output comes from a tagger trained, as long, on the other folds.
@@ -137,12 +162,13 @@ def main() -> None:
     ap.add_argument("--polnear", type=Path, default=HERE.parent.parent / "shared" / "data" / "polnear")
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--epochs", type=int, default=EPOCHS, help="epochs to train; the best is kept")
+    ap.add_argument("--models", type=Path, default=MODELS_DIR, help="where the models are saved")
     args = ap.parse_args()
     if not (args.work / "train.spacy").exists():
         from training.prepare import prepare
 
         prepare(args.polnear, args.work)
-    train(args.work, args.epochs)
+    train(args.work, args.epochs, args.models)
 
 
 if __name__ == "__main__":

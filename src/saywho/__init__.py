@@ -4,39 +4,50 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from saywho.model import Analysis, Document
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
 __version__ = "0.1.0"
 TEXT_CODES = ("empty_text", "not_english")  # the notices reading.text_warnings gives
-__all__ = ["Analysis", "Document", "analyse", "analyse_documents", "__version__"]
+__all__ = ["Analysis", "Document", "analyse", "analyse_documents", "load", "__version__"]
 
 
-def analyse_documents(documents: Iterable[Document]) -> Iterator[Analysis]:
-    """Analyse documents in order, parsing them in batches: one parse each. Documents are read
-    from the iterable as the batches need them, so a long corpus is never held whole."""
-    from saywho.nlp import load_pipeline, parse
+def load(name: str | None = None) -> Language:
+    """A spaCy pipeline: the English model (`name`, else SAYWHO_PIPELINE, else en_core_web_sm) with
+    saywho's components after it, their models read from the package. Give it Docs from
+    `nlp.make_doc(text)` with `doc._.published` set; read `doc._.quotes`, `doc._.entities`,
+    `doc._.warnings`."""
+    from saywho.nlp import load as load_nlp
+
+    return load_nlp(name)
+
+
+def analyse_documents(documents: Iterable[Document], nlp: Language | None = None) -> Iterator[Analysis]:
+    """Analyse documents in order through one pipeline (`nlp`, else the process's own), in
+    batches: one parse each. Documents are read from the iterable as the batches need them, so a
+    long corpus is never held whole."""
+    from saywho.nlp import analyse, load_pipeline
     from saywho.reading import text_warnings
 
-    nlp = load_pipeline()
-    component = nlp.get_pipe("saywho")
     waiting: deque[Document] = deque()
 
-    def texts() -> Iterator[str]:
+    def items() -> Iterator[tuple[str, dict[str, str | None]]]:
         for document in documents:
             if not any(w.code in TEXT_CODES for w in document.warnings):
                 document.warnings.extend(text_warnings(document.text))  # read from elsewhere than reading.py
             waiting.append(document)
-            yield document.text
+            yield document.text, {"published": document.published}  # relative times resolve against it
 
-    for doc in parse(nlp, texts()):
+    for doc in analyse(nlp or load_pipeline(), items()):
         document = waiting.popleft()
         if any(w.code == "not_english" for w in document.warnings):
             # Rules made for English would invent quotes in another language (see reading.py).
             yield Analysis(document=document, warnings=list(document.warnings))
             continue
-        doc._.published = document.published
-        component(doc)
         warnings = list(document.warnings) + list(doc._.warnings)
         yield Analysis(document=document, quotes=doc._.quotes, entities=doc._.entities, warnings=warnings)
 

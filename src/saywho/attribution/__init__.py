@@ -6,8 +6,12 @@ The steps share one intermediate form, `Attribution`: spans of the Doc, before a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
+
+if TYPE_CHECKING:
+    from saywho.attribution.learned import AttributionModels
 
 
 @dataclass
@@ -36,8 +40,9 @@ class Attribution:
         return self.fragments[-1][1]
 
 
-def find_attributions(doc: Doc) -> list[Attribution]:
-    """Every attribution in the Doc, in text order."""
+def find_attributions(doc: Doc, models: AttributionModels) -> list[Attribution]:
+    """Every attribution in the Doc, in text order, by the tagger and models of `models` (the
+    saywho_attributions component's)."""
     from saywho.attribution.extract import extract
 
-    return sorted(extract(doc), key=lambda a: a.fragments[0])
+    return sorted(extract(doc, models), key=lambda a: a.fragments[0])

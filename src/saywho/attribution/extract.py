@@ -18,21 +18,11 @@ from thinc.api import Model
 from saywho.attribution import Attribution, keep
 from saywho.attribution import roles as R
 from saywho.attribution import sources as S
-from saywho.attribution.calibration import confidence
 from saywho.attribution.cues import according_to, colon_lines
-from saywho.attribution.direct import quoted_spans, strip_marks
-from saywho.attribution.layout import (
-    Intervals,
-    SpanIndex,
-    char_bounds,
-    char_span,
-    paragraph,
-    same_sentence,
-    sentence,
-    sentence_bounds,
-    trim,
-    whole_words,
-)
+from saywho.attribution.direct import strip_marks
+from saywho.attribution.layout import Intervals, SpanIndex, char_bounds, char_span, trim, whole_words
+from saywho.attribution.learned import AttributionModels
+from saywho.facts import paragraph, quoted_spans, same_sentence, sentence, sentence_bounds
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
@@ -54,11 +44,22 @@ RAISING_LEMMAS = {"seem", "appear"}
 ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagger found no run
 
 
-def candidates(doc: Doc, tagger: Model | None = None) -> list[Attribution]:
-    """Every attribution the assembly proposes, with the signs keep.py weighs (`tagger` replaces
-    the shipped role tagger)."""
+def role_probabilities(doc: Doc, tagger: Model | None) -> numpy.ndarray | None:
+    """The tagger's role probabilities for the Doc, quotation marks marked (roles.predict)."""
+    return R.predict(doc, R.quote_state(doc, quoted_spans(doc.text)), tagger)
+
+
+def source_runs(doc: Doc, probs: numpy.ndarray) -> list[Span]:
+    """The runs of tokens the tagger takes for a SOURCE: the mentions sources.py chooses among."""
+    return _runs(doc, probs.argmax(axis=1), SOURCE)
+
+
+def candidates(doc: Doc, models: AttributionModels) -> list[Attribution]:
+    """Every attribution the assembly proposes, with the signs keep.py weighs: the tagger and the
+    source model are those of `models` (training gives each article a tagger that did not learn
+    from it, and leaves the source model out to learn it)."""
     found_quotes = quoted_spans(doc.text)
-    probs = R.predict(doc, R.quote_state(doc, found_quotes), tagger)
+    probs = R.predict(doc, R.quote_state(doc, found_quotes), models.tagger)
     if probs is None:
         return []
     # Every lookup by position below goes through an index (cost linear in the article's length).
@@ -72,8 +73,8 @@ def candidates(doc: Doc, tagger: Model | None = None) -> list[Attribution]:
     cues = SpanIndex(_after_rules(_runs(doc, labels, CUE), [cue for cue, _, _ in rules]))
     sources = SpanIndex(_after_rules(_runs(doc, labels, SOURCE), [source for _, _, source in rules]))
     contents.sort(key=lambda c: c.start)
-    found = _assemble(doc, probs, contents, cues, sources, quotes, ruled)
-    found += _orphan_cues(doc, probs, cues, sources, quotes, found)
+    found = _assemble(doc, probs, contents, cues, sources, quotes, ruled, models.sources)
+    found += _orphan_cues(doc, probs, cues, sources, quotes, found, models.sources)
     out = []
     text = doc.text  # built anew from the tokens at each use
     for a in found:
@@ -105,14 +106,16 @@ def _is_speech(a: Attribution) -> bool:
     return a.type != "indirect" or a.cue is None or bool(signs.get("finite") or signs.get("speech_lemma"))
 
 
-def extract(doc: Doc) -> list[Attribution]:
-    model = keep.load_model()
+def extract(doc: Doc, models: AttributionModels) -> list[Attribution]:
+    """The candidates the keep model keeps, each scored with its calibrated confidence."""
+    model = models.keep
     kept = []
-    for a in candidates(doc):
+    for a in candidates(doc, models):
         if model is not None and not a.evidence.get("origin=rule"):  # the tagger is weak where rules find
             a.score = keep.probability(a.evidence, model)
         if a.score >= (MIN_CONFIDENCE if _is_speech(a) else NOT_SPEECH_FLOOR):
-            a.score = confidence(a.score)
+            if models.calibration is not None:
+                a.score = models.calibration.confidence(a.score)
             if a.cue is not None and _raised(a.cue.root):
                 a.source = None
             kept.append(a)
@@ -227,7 +230,7 @@ def _colon_cue(doc: Doc, content: Span, cues: SpanIndex[Span], used: dict[int, A
     return found[-1] if found and found[-1].start not in used else None
 
 
-def _subject_of(cue: Token) -> Token | None:
+def subject_of(cue: Token) -> Token | None:
     """The grammatical subject of a cue verb, or of the verb it depends on ("saying" in
     "Putin thanked him, saying ...")."""
     for verb in (cue, cue.head):
@@ -267,9 +270,11 @@ def _without_time(source: Span) -> Span:
     return source.doc[source.start : end]
 
 
-def _source_for(doc: Doc, cue: Span, sources: SpanIndex[Span], probs: numpy.ndarray) -> Span | None:
-    subject = _subject_of(cue.root)
-    chosen = S.choose(doc, probs, cue, sources, subject)
+def _source_for(
+    doc: Doc, cue: Span, sources: SpanIndex[Span], probs: numpy.ndarray, ranker: keep.Logistic | None
+) -> Span | None:
+    subject = subject_of(cue.root)
+    chosen = S.choose(doc, probs, cue, sources, subject, ranker)
     if chosen is not None:
         return chosen
     sent = sentence(doc, cue.root.i)
@@ -355,7 +360,7 @@ def _with_subject(doc: Doc, content: Span, cue: Span) -> Span:
     ("Voters are tired of waiting, said Lund", "The talks collapsed, she said"): the cue has a
     subject of its own."""
     root = content.root
-    speaker = _subject_of(cue.root)
+    speaker = subject_of(cue.root)
     for child in root.lefts:
         cut = child.left_edge.i < content.start <= child.right_edge.i + 1
         if child.dep_ in ("nsubj", "nsubjpass") and cut:
@@ -365,7 +370,7 @@ def _with_subject(doc: Doc, content: Span, cue: Span) -> Span:
     return content
 
 
-def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) -> list[Attribution]:
+def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution], ranker) -> list[Attribution]:
     """Cues the tagger found with no content run: their governed clause, where the tagger leans
     towards it."""
     out = []
@@ -384,7 +389,7 @@ def _orphan_cues(doc, probs, cues, sources, quotes, found: list[Attribution]) ->
                 break
             if taken.any_overlapping(clause.start_char, clause.end_char):
                 break
-            source = _source_for(doc, cue, sources, probs)
+            source = _source_for(doc, cue, sources, probs, ranker)
             a = Attribution(
                 type=_type(doc, clause, cue, quotes),
                 fragments=[(clause.start_char, clause.end_char)],
@@ -443,7 +448,9 @@ def _continues(doc: Doc, content: Span, last: Attribution | None, quotes) -> boo
     return paragraph(doc, content.start) == last_para + 1
 
 
-def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span]) -> list[Attribution]:
+def _assemble(
+    doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span], ranker
+) -> list[Attribution]:
     by_cue: dict[int, Attribution] = {}
     out: list[Attribution] = []
     last: Attribution | None = None
@@ -481,9 +488,9 @@ def _assemble(doc, probs, contents, cues, sources, quotes, ruled: dict[int, Span
         if cue.start in ruled:
             source, p_source, p_content = ruled[cue.start], RULE_CONFIDENCE, 1.0
         else:
-            source = _source_for(doc, cue, sources, probs)
+            source = _source_for(doc, cue, sources, probs, ranker)
             p_source = float(probs[source.start : source.end, SOURCE].mean()) if source is not None else 0.3
-            subject = _subject_of(cue.root)
+            subject = subject_of(cue.root)
             if source is not None and subject is not None and source.start <= subject.i < source.end:
                 source = _whole_phrase(doc, source, subject)
             source = _without_time(source) if source is not None else None

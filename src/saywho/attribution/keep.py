@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy
 from spacy.tokens import Doc, Span
@@ -23,7 +23,7 @@ from saywho.attribution import Attribution
 from saywho.attribution import roles as R
 from saywho.attribution.layout import char_span
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "keep.json"
+FILE = "keep.json"  # the model's file in a models folder (attribution/learned.py)
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 FINITE = {"VBD", "VBZ", "VBP", "MD"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"}
@@ -85,24 +85,29 @@ def evidence(doc: Doc, probs: numpy.ndarray, a: Attribution, speech_lemmas: set[
     return out
 
 
-@lru_cache(maxsize=4)
-def read_model(path: Path) -> tuple[float, dict[str, float]] | None:
-    """A logistic model written by training/keep.py or training/sources.py: (bias, weights by sign),
-    or None where the package carries none. Read once per path."""
-    if not path.exists():
-        return None
-    model = json.loads(path.read_text(encoding="utf-8"))
-    return float(model["bias"]), {k: float(v) for k, v in model["weights"].items()}
+class Logistic(NamedTuple):
+    """A logistic model over named signs (the keep model, the source model): the bias, a weight by
+    sign, and what training recorded of it (`about`: written back as it was read)."""
+
+    bias: float
+    weights: dict[str, float]
+    about: dict[str, Any]
+
+    @classmethod
+    def read(cls, path: Path) -> Logistic:
+        """The model training/keep.py or training/sources.py wrote as JSON."""
+        model = json.loads(path.read_text(encoding="utf-8"))
+        weights = {k: float(v) for k, v in model.pop("weights").items()}
+        return cls(float(model.pop("bias")), weights, model)
+
+    def write(self, path: Path) -> None:
+        model = {"bias": self.bias, "weights": self.weights, **self.about}
+        path.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def probability(signs: Mapping[str, float], weights: tuple[float, Mapping[str, float]]) -> float:
+def probability(signs: Mapping[str, float], model: tuple[float, Mapping[str, float]] | Logistic) -> float:
     """The logistic model's probability that a candidate is an attribution (signs it never saw
     in training weigh nothing)."""
-    bias, w = weights
+    bias, w = model[0], model[1]
     z = bias + sum(w.get(name, 0.0) * value for name, value in signs.items())
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-def load_model() -> tuple[float, dict[str, float]] | None:
-    """The shipped model (bias, weights by sign), or None: then the assembly's own score is used."""
-    return read_model(MODEL_PATH)

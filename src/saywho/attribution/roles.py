@@ -7,7 +7,6 @@ document at once: sentence boundaries do not stop it, as quotes cross them.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -16,8 +15,11 @@ from spacy.ml.models.tok2vec import MaxoutWindowEncoder
 from spacy.tokens import Doc
 from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, with_array
 
+from saywho.shipped import MODELS_DIR
+
 ROLES = ("O", "SOURCE", "CUE", "CONTENT")
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "roles.bin"
+FILE = "roles.bin"  # the tagger's weights in a models folder (attribution/learned.py)
+MODEL_PATH = MODELS_DIR / FILE  # the package's own copy: tests that need the tagger skip without it
 # Sized to cost a fraction of the parse it reads: narrow per-feature vectors, two maxout pieces.
 WIDTH, DEPTH, ROWS, FEATURE_WIDTH, PIECES = 64, 4, 5000, 32, 2
 N_FEATURES = 11
@@ -91,25 +93,21 @@ def build_model() -> Model:
     )
 
 
-def read_model(path: Path) -> Model:
+def from_bytes(data: bytes) -> Model:
+    """A tagger from the bytes `Model.to_bytes` gave (training/train.py)."""
     model = build_model()
     model.initialize(X=[numpy.zeros((1, N_FEATURES), dtype=numpy.uint64)])
-    return model.from_bytes(path.read_bytes())
+    return model.from_bytes(data)
 
 
-@lru_cache(maxsize=1)
-def load_model() -> Model | None:
-    """The shipped model, or None when the package carries none (rules only)."""
-    return read_model(MODEL_PATH) if MODEL_PATH.exists() else None
+def read_model(path: Path) -> Model:
+    """A tagger from its file (a models folder's FILE, or a fold tagger of training/train.py)."""
+    return from_bytes(path.read_bytes())
 
 
-def predict(
-    doc: Doc, quoted: numpy.ndarray | None = None, model: Model | None = None
-) -> numpy.ndarray | None:
-    """Role probabilities, one row per token (columns as ROLES), or None without a model. `model`
-    replaces the shipped one (training gives each article a tagger that did not learn from it)."""
-    if model is None:
-        model = load_model()
+def predict(doc: Doc, quoted: numpy.ndarray | None, model: Model | None) -> numpy.ndarray | None:
+    """Role probabilities, one row per token (columns as ROLES), or None without a model (the
+    component's tagger; training gives each article one that did not learn from it)."""
     if model is None or len(doc) == 0:
         return None
     return _predict_in_pieces(model, features(doc, quoted))

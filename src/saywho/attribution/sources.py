@@ -10,16 +10,16 @@ together better than a fixed order of preference.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import keep
 from saywho.attribution import roles as R
-from saywho.attribution.layout import SpanIndex, sentence
+from saywho.attribution.layout import SpanIndex
+from saywho.facts import sentence
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "sources.json"
+FILE = "sources.json"  # the model's file in a models folder (attribution/learned.py)
 SOURCE = R.ROLES.index("SOURCE")
 NOMINAL = {"PROPN", "NOUN", "PRON", "NUM"}  # a source names someone: "the" or "unilaterally" alone does not
 NEAR = 8  # tokens: a run this close to the cue is a candidate whatever the sentence
@@ -71,10 +71,14 @@ def signs(doc: Doc, probs: numpy.ndarray, cue: Span, span: Span, subject: Token 
 
 
 def choose(
-    doc: Doc, probs: numpy.ndarray, cue: Span, runs: list[Span] | SpanIndex[Span], subject: Token | None
+    doc: Doc,
+    probs: numpy.ndarray,
+    cue: Span,
+    runs: list[Span] | SpanIndex[Span],
+    subject: Token | None,
+    model: keep.Logistic | None,
 ) -> Span | None:
-    """The candidate the model ranks first, or None without candidates or without the model."""
-    model = keep.read_model(MODEL_PATH)
+    """The candidate `model` ranks first, or None without candidates or without a model."""
     found = candidates(doc, cue, runs, subject)
     if model is None or not found:
         return None

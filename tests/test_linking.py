@@ -14,12 +14,13 @@ import pytest
 
 from saywho import analyse_documents
 from saywho.model import Analysis, Document
-from saywho.store import connect
-from saywho.store.derived import refresh
+from saywho.people import SpeakerRecord
+from saywho.store import connect, derived
+from saywho.store.derived import PersonIds, refresh
 from saywho.store.linking import relink
 from saywho.store.schema import transaction
 from saywho.store.write import delete_articles, write_analyses
-from test_store_fakes import needs_extraction_model
+from test_store_fakes import fake_analysis, needs_extraction_model
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "polnear" / "dev"
@@ -139,3 +140,31 @@ def test_polnear_dev_grown_in_three_orders_equals_built_at_once(
     orders = [list(range(n)), list(reversed(range(n))), rng.sample(range(n), n)]
     for k, order in enumerate(orders):
         assert grown(tmp_path / f"grown{k}.db", dev_analyses, order) == at_once, f"order {k}"
+
+
+def test_a_person_left_by_one_write_and_taken_by_the_next_keeps_its_statement(tmp_path: Path) -> None:
+    """A record's family changing between group and non-group: the persons write leaves its
+    person, the groups write takes the id back. The person is never deleted meanwhile (which
+    would set its statements' speaker to NULL), and its records are reported moved (retyped), so
+    their statements are relinked."""
+    text = "“We will not give up the fight for the river,” said Anna Kowalska on Monday."
+    conn = connect(tmp_path / "s.db")
+    store(conn, [fake_analysis(Document(text=text, id=name)) for name in ("a", "b")])
+    ((pid,),) = conn.execute("SELECT person_id FROM statements").fetchall()
+    keys = {
+        (a, e)
+        for a, e in conn.execute(
+            "SELECT article_id, entity FROM article_entities WHERE person_id = ?", (pid,)
+        )
+    }
+    assert {a for a, _ in keys} == {"a", "b"}
+    previous = dict.fromkeys(keys, pid)
+    ledger = PersonIds()
+    with transaction(conn):
+        derived.write_persons(conn, [], previous, set(keys), ledger=ledger)
+        group = [SpeakerRecord(a, e, "Anna Kowalska", "GROUP") for a, e in sorted(keys)]
+        moved = derived.write_persons(conn, [group], previous, set(keys), ledger=ledger)
+        ledger.finish(conn)
+    assert conn.execute("SELECT person_id FROM statements").fetchall() == [(pid,)]
+    assert conn.execute("SELECT type FROM persons WHERE id = ?", (pid,)).fetchone() == ("GROUP",)
+    assert keys <= moved

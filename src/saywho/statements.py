@@ -557,22 +557,7 @@ def _candidates(classes: list[list[int]], comparer: _Comparer) -> list[tuple[flo
     quotes is linked in seconds.
     """
     first = comparer.first
-    postings: dict[str, list[int]] = defaultdict(list)
-    for c, w in enumerate(comparer.wordings):
-        for key in index_keys(w):
-            postings[key].append(c)
-    shared: Counter[tuple[int, int]] = Counter()
-    common = common_keys()
-    for key, members in postings.items():
-        if key not in common:
-            shared.update(_comparable_pairs(first, members))
-    # Every link but a two-word quote found word for word in another needs three terms in common.
-    sizes = [len(w.terms) for w in comparer.wordings]
-    pairs = {
-        (c, d)
-        for (c, d), count in shared.items()
-        if count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2)
-    }
+    pairs = key_pairs(first, comparer.wordings)
     pairs.update(_neighbours(first, comparer.vectors))
     pairs.update((c, c) for c, members in enumerate(classes) if len(members) > 1)
     scored = []
@@ -584,6 +569,54 @@ def _candidates(classes: list[list[int]], comparer: _Comparer) -> list[tuple[flo
         if ok:
             scored.append((closeness, c, d))
     return sorted(scored, key=lambda s: (-s[0], classes[s[1]][0], classes[s[2]][0]))
+
+
+def key_pairs(first: Sequence[QuoteRecord], wordings: Sequence[_Wording]) -> set[tuple[int, int]]:
+    """The pairs of classes (`first`: a quote of each, `wordings` theirs) found through shared
+    index keys, to be scored: two or more keys, none too common, in quotes that may be one."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for c, w in enumerate(wordings):
+        for key in index_keys(w):
+            postings[key].append(c)
+    shared: Counter[tuple[int, int]] = Counter()
+    common = common_keys()
+    for key, members in postings.items():
+        if key not in common:
+            shared.update(_comparable_pairs(first, members))
+    # Every link but a two-word quote found word for word in another needs three terms in common.
+    sizes = [len(w.terms) for w in wordings]
+    return {
+        (c, d)
+        for (c, d), count in shared.items()
+        if count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2)
+    }
+
+
+def statement_blocks(quotes: Sequence[QuoteRecord]) -> list[list[int]]:
+    """`quotes` (their indices) in parts that link_statements links apart, each as it would all
+    together: no pair it may score crosses a part (shared index keys, copies, one named person's
+    quotes, whose embeddings may be close), so the parts can be linked in separate processes."""
+    classes = _classes(quotes)
+    first = [quotes[c[0]] for c in classes]
+    root = list(range(len(classes)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    person: dict[Hashable, int] = {}
+    pairs = key_pairs(first, [text_wording(compared_text(q)) for q in first])
+    pairs.update(
+        (c, person.setdefault(q.person, c)) for c, q in enumerate(first) if q.named_person is not None
+    )
+    for c, d in pairs:
+        root[find(c)] = find(d)
+    blocks: dict[int, list[int]] = defaultdict(list)
+    for c, members in enumerate(classes):
+        blocks[find(c)] += members
+    return sorted(sorted(b) for b in blocks.values())
 
 
 def _member_pairs(

@@ -266,11 +266,12 @@ def write_statements(
     set_meta(conn, "next_statement_id", str(next_id))
 
 
-def refresh(conn: sqlite3.Connection) -> None:
-    """Relink the persons and statements the stored changes reach (linking.refresh)."""
+def refresh(conn: sqlite3.Connection, scheduler: str | None = None) -> None:
+    """Relink the persons and statements the stored changes reach (linking.refresh); the
+    statements on the Dask cluster at `scheduler` when given."""
     from saywho.store import linking  # linking builds on this module
 
-    linking.refresh(conn)
+    linking.refresh(conn, scheduler)
 
 
 def is_stale(conn: sqlite3.Connection) -> bool:

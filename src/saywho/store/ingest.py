@@ -300,7 +300,7 @@ def ingest(
     if run.summary.changed or derived.is_stale(conn):
         # The serial end of a run, growing with the store: say what the finished bar waits for.
         reporter.say("linking speakers and statements across the whole store")
-        derived.refresh(conn)
+        derived.refresh(conn, scheduler)
     run.summary.totals = run.totals()
     return run.summary
 

@@ -50,6 +50,7 @@ from saywho.people import SpeakerRecord, parse_name
 from saywho.statements import (
     PARAPHRASE_SAME,
     QuoteRecord,
+    Statement,
     _Comparer,
     common_keys,
     compared_text,
@@ -279,8 +280,17 @@ def relink(conn: sqlite3.Connection, scheduler: str | None = None) -> None:
         quotes = derived.load_quote_records(conn)
         store_quotes(conn, quotes)
         old = {row[0] for row in conn.execute("SELECT id FROM statements")}
-        derived.write_statements(conn, quotes, link_statements(list(quotes.values())), old)
+        derived.write_statements(conn, quotes, linked_statements(quotes, scheduler), old)
         finish(conn)
+
+
+def linked_statements(quotes: dict[int, QuoteRecord], scheduler: str | None) -> list[Statement]:
+    """link_statements over `quotes`, here or on the Dask cluster at `scheduler` (store/cluster.py)."""
+    if scheduler:
+        from saywho.store.cluster import link_statements_on
+
+        return link_statements_on(list(quotes.values()), scheduler)
+    return link_statements(list(quotes.values()))
 
 
 def finish(conn: sqlite3.Connection) -> None:
@@ -351,21 +361,22 @@ def name_component(conn: sqlite3.Connection, seeds: Iterable[str], seen: set[str
     return found
 
 
-def refresh(conn: sqlite3.Connection) -> None:
-    """Relink what the pending articles reach (everything, when the store asks for it)."""
+def refresh(conn: sqlite3.Connection, scheduler: str | None = None) -> None:
+    """Relink what the pending articles reach (everything, when the store asks for it); the
+    statements on the Dask cluster at `scheduler` when given."""
     if get_meta(conn, RELINK_KEY) == "1":
-        relink(conn)
+        relink(conn, scheduler)
         return
     with transaction(conn):
-        if not incremental(conn):
+        if not incremental(conn, scheduler):
             conn.execute("ROLLBACK")
             conn.execute("BEGIN IMMEDIATE")
             set_meta(conn, RELINK_KEY, "1")
     if get_meta(conn, RELINK_KEY) == "1":
-        relink(conn)
+        relink(conn, scheduler)
 
 
-def incremental(conn: sqlite3.Connection) -> bool:
+def incremental(conn: sqlite3.Connection, scheduler: str | None = None) -> bool:
     """Relink what the pending articles reach; False when the whole store must be relinked."""
     changed = {row[0] for row in conn.execute("SELECT article_id FROM pending_articles")}
     # Places: a place named by a second article (or no longer) re-cleans names with its words.
@@ -448,7 +459,7 @@ def incremental(conn: sqlite3.Connection) -> bool:
         ledger,
     )
     ledger.finish(conn)
-    relink_statements(conn, changed, moved)
+    relink_statements(conn, changed, moved, scheduler)
     finish(conn)
     return True
 
@@ -506,7 +517,9 @@ def group_closure(
 # --- statements -------------------------------------------------------------------------------
 
 
-def relink_statements(conn: sqlite3.Connection, articles: set[str], moved: set[Key]) -> None:
+def relink_statements(
+    conn: sqlite3.Connection, articles: set[str], moved: set[Key], scheduler: str | None = None
+) -> None:
     """Relink the statements the changed articles' quotes and the quotes whose person changed reach."""
     seeds: set[int] = set()
     for chunk in chunks(sorted(articles)):
@@ -537,7 +550,7 @@ def relink_statements(conn: sqlite3.Connection, articles: set[str], moved: set[K
         more.update(derived.load_quote_records(conn, members_of(conn, statements) - set(quotes) - set(more)))
         quotes.update(more)
         todo = list(more)
-    derived.write_statements(conn, quotes, link_statements(list(quotes.values())), old)
+    derived.write_statements(conn, quotes, linked_statements(quotes, scheduler), old)
 
 
 def statements_of(conn: sqlite3.Connection, quotes: Iterable[QuoteRecord]) -> set[int]:

@@ -22,7 +22,7 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from saywho.attribution import Attribution
-from saywho.facts import inside_quotes, sentence, sentence_start
+from saywho.facts import dateline_tokens, inside_quotes, sentence, sentence_start, without_dateline
 from saywho.mentions import (
     HONORIFICS,
     LABELS,
@@ -34,6 +34,7 @@ from saywho.mentions import (
     is_honorific,
     is_possessive,
     name_ends,
+    relative_antecedent,
     source_head,
     title_head,
     title_word,
@@ -145,23 +146,28 @@ def _collect(
     doc: Doc, attributions: list[Attribution]
 ) -> tuple[list[_Mention], list[tuple[SourceHead, Span]]]:
     mentions: dict[tuple[int, int], _Mention] = {}
+    dateline = dateline_tokens(doc)
     for ent in doc.ents:
-        if ent.label_ in LABELS:
+        if ent.label_ in LABELS and not any(dateline[ent.start : ent.end]):
             m = _mention(ent, ent.label_)
             if m is not None:
                 mentions.setdefault((m.span.start, m.span.end), m)
     descriptions = []
     ends = name_ends(doc)
     for a in attributions:
-        if a.source is None:
+        source = without_dateline(a.source) if a.source is not None else None
+        if source is None:
             continue
-        head = source_head(a.source, ends)
+        head = source_head(source, ends)
+        if head.kind == "pronoun" and relative_antecedent(head.span.root) is not None:
+            source = relative_antecedent(head.span.root)  # "commentators, who said": the commentators
+            head = source_head(source, ends)
         if head.kind == "name":
             m = _mention(head.span, None)
             if m is not None and not any(t.ent_type_ in LABELS for t in m.span):
                 mentions.setdefault((m.span.start, m.span.end), m)
         elif head.kind == "description":
-            descriptions.append((head, a.source))
+            descriptions.append((head, source))
     named = sorted(mentions.values(), key=lambda m: m.span.start)
     return named + _missed(doc, named), descriptions
 

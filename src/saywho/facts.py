@@ -171,6 +171,53 @@ def inside_quotes(doc: Doc) -> list[bool]:
     return mask.tolist()
 
 
+# --- page lines ---------------------------------------------------------------------------------
+
+# A dateline opening a line: "WASHINGTON (AP) —", "MANCHESTER, N.H. -", "New York (AFP) –": a place
+# in capitals, or any capitalised place before an outlet in brackets, then a dash. Its place and
+# outlet are where the story was filed, never who spoke.
+_PLACE_WORD = r"[A-Z][\w.'’-]*"
+_OUTLET = r"\((?![DRI]\)|[DRI]-)[^()\n]{1,40}\)"  # not a party: "Obama (D) —", "Paul (R-Ky.) —"
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:"
+    rf"[A-Z][A-Z.'’-]+(?:[ ,]+{_PLACE_WORD}){{0,4}}(?:[ \t]*{_OUTLET})?"
+    rf"|{_PLACE_WORD}(?:[ ,]+{_PLACE_WORD}){{0,4}}[ \t]*{_OUTLET}"
+    r")[ \t]*(?:—|–|--|-)(?=[ \t])"
+)
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each dateline at the start of a line, in order."""
+    return [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+
+
+def dateline_tokens(doc: Doc) -> list[bool]:
+    """For each token, whether it is part of a dateline (kept in the Doc's facts)."""
+    mask = doc.user_data.get("saywho_datelines")
+    if mask is None:
+        import numpy
+
+        mask = numpy.zeros(len(doc), dtype=bool)
+        starts = doc.to_array("IDX").ravel() if len(doc) else numpy.zeros(0, dtype=int)
+        for start, end in datelines(doc.text):
+            lo, hi = starts.searchsorted([start, end])
+            mask[lo:hi] = True
+        doc.user_data["saywho_datelines"] = mask
+    return mask.tolist()
+
+
+def without_dateline(span: Span) -> Span | None:
+    """The span without the dateline it ran on from ("MANCHESTER, N.H. - Trump" -> "Trump"); None
+    where nothing else is left."""
+    mask = dateline_tokens(span.doc)
+    start = span.start
+    while start < span.end and (mask[start] or span.doc[start].is_space):
+        start += 1
+    if start < span.end and any(mask[start : span.end]):
+        return None  # a dateline inside: not a mention at all
+    return span.doc[start : span.end] if start < span.end else None
+
+
 # --- the text itself ----------------------------------------------------------------------------
 
 TEXT_CODES = ("empty_text", "not_english")  # the notices text_warnings gives

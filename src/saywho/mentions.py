@@ -79,10 +79,47 @@ ANONYMOUS_WORDS = {
     "observer", "witness", "someone", "spokesman", "spokeswoman", "spokesperson", "representative",
     "one", "man", "woman", "resident", "staffer", "adviser", "advisor",
 }  # fmt: skip
+# Relative pronouns that can be the subject of a clause of saying ("X, who said ..."): they stand for
+# the phrase the clause hangs on. ("whose spokesman said" is the spokesman's: not here.)
+RELATIVES = {"who", "which", "that"}
+MAX_ANTECEDENT_TOKENS = 16  # longer, the phrase is more than a name and its description
 PERSON_PRONOUNS = {
     "he": "male", "him": "male", "his": "male", "himself": "male",
     "she": "female", "her": "female", "hers": "female", "herself": "female",
 }  # fmt: skip
+
+
+def relative_antecedent(token: Token) -> Span | None:
+    """The phrase a relative pronoun subject stands for: "some commentators, who said" -> "some
+    commentators"; "Kaine is a lawyer who said" -> "Kaine" (a copula's attribute is its subject);
+    "Paul released a video that says" -> "Paul"."""
+    verb = token.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:  # "X, who is running and who said"
+        verb = verb.head
+    if token.lower_ not in RELATIVES or token.dep_ not in SUBJECTS or verb.dep_ != "relcl":
+        return None
+    noun = verb.head
+    if noun.lemma_.casefold() in CARRIERS and noun.dep_ == "dobj":
+        # "Paul released a video that accuses ...": the video carries its maker's words.
+        noun = next((c for c in noun.head.children if c.dep_ in SUBJECTS), noun)
+        end = noun.right_edge.i + 1
+    elif noun.dep_ == "attr":
+        noun = next((c for c in noun.head.children if c.dep_ in SUBJECTS), noun)
+        end = noun.right_edge.i + 1
+    else:
+        end = verb.left_edge.i  # the phrase ends where its relative clause begins
+    doc = token.doc
+    start = noun.left_edge.i
+    # Within the noun's own line, without a mark the parse hung on it.
+    breaks = [t.i for t in doc[start : noun.i] if "\n" in t.text_with_ws or t.is_quote]
+    start = breaks[-1] + 1 if breaks else start
+    if end - start > MAX_ANTECEDENT_TOKENS:
+        start = min([c.i for c in noun.lefts if c.i >= start and c.dep_ in ("compound", "amod")] + [noun.i])
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start:end] if start <= noun.i < end else None
 
 
 # --- names and titles ---------------------------------------------------------------------------
@@ -249,9 +286,20 @@ def source_head(source: Span, ends: Callable[[], set[str]] | None = None) -> Sou
         start += 1
     kind = _description_type(root)
     of = [c for c in root.rights if c.lower_ == "of" and c.right_edge.i < core.end]
-    if lemma in QUANTITY_WORDS and of:
-        end, kind = of[0].right_edge.i + 1, "GROUP"
+    if kind is None and root.tag_ in ("NNS", "NNPS") and (of or _specified(root)):
+        kind = "GROUP"  # "Police officials", "Representatives of police": a group, if an unnamed one
+    if of and (lemma in QUANTITY_WORDS or kind == "GROUP"):
+        end, kind = of[0].right_edge.i + 1, "GROUP"  # its whole description: "members of Congress"
     return SourceHead(source.doc[start:end], "description", kind)
+
+
+def _specified(head: Token) -> bool:
+    """Plural anonymous speakers that a noun or a nationality or party marks out as one group
+    ("Police officials", "Republican senators"), unlike bare "officials" or "some people"."""
+    return any(
+        c.dep_ == "compound" or (c.dep_ == "amod" and c.ent_type_ in ("NORP", "ORG", "GPE"))
+        for c in head.lefts
+    )
 
 
 def _one_of(name: Span, source: Span) -> bool:

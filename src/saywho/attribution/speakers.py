@@ -19,8 +19,8 @@ from spacy.attrs import DEP, IDX
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
-from saywho.facts import inside_quotes, paragraph_starts, sentence, sentence_start
-from saywho.mentions import PERSON_PRONOUNS, SUBJECTS, name_ends, source_head
+from saywho.facts import inside_quotes, paragraph_starts, sentence, sentence_start, without_dateline
+from saywho.mentions import PERSON_PRONOUNS, RELATIVES, SUBJECTS, name_ends, relative_antecedent, source_head
 from saywho.model import Content, Cue, Entity, Mention, Quote, Speaker
 
 KINDS = {
@@ -37,7 +37,6 @@ PRONOUN_TYPES = {
     **{p: ("GROUP", "ORG", "NORP") for p in ("they", "them", "their", "themselves")},
     **{p: ("ORG", "GPE", "GROUP") for p in ("it", "its", "itself")},
 }
-RELATIVES = {"who", "which", "that", "whom", "whose"}
 
 
 def _mention(span: Span | None) -> Mention | None:
@@ -157,18 +156,6 @@ def _latest_first(ids: Iterable[str], ctx: _Context, pronoun: str, limit: int | 
     return out
 
 
-def _relative(token: Token, ctx: _Context) -> Entity | None:
-    """The antecedent of "who"/"which": the noun its clause hangs on, or the subject that noun is
-    said of ("Kaine is a lawyer who ...")."""
-    verb = token.head
-    if verb.dep_ != "relcl":
-        return None
-    noun = verb.head
-    if ctx.owner[noun.i] is None and noun.dep_ == "attr":
-        noun = next((c for c in noun.head.children if c.dep_ in SUBJECTS), noun)
-    return ctx.owner[noun.i]
-
-
 def _modifier(token: Token) -> bool:
     """A name that only describes a thing ("the Clinton phone bank", "the Trump campaign")."""
     while token.dep_ == "compound" and token.head.pos_ == "PROPN":
@@ -189,8 +176,6 @@ def _named_before(token: Token, first: int, ctx: _Context) -> list[str]:
 
 def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     pronoun = token.lower_
-    if pronoun in RELATIVES:
-        return _relative(token, ctx), False
     if pronoun not in PRONOUN_TYPES:
         return None, False  # "I", "we", "you": not the article's voice we can name
     pos = token.idx
@@ -211,6 +196,16 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
 
 def _resolve(source: Span, ctx: _Context) -> tuple[Entity | None, list[str]]:
     head = source_head(source, ctx.name_ends)
+    if head.kind == "pronoun" and head.span.root.lower_ in RELATIVES:
+        # "who" names the person it stands for (the mention stays "who"); unresolved, nobody.
+        phrase = relative_antecedent(head.span.root)
+        if phrase is None:
+            return None, []
+        entity, flags = _resolve(phrase, ctx)
+        if entity is None:  # "an academic named Eric Kingson, who": the person the phrase names
+            named = [ctx.owner[t.i] if not _modifier(t) else None for t in phrase]
+            entity = next((e for e in reversed(named) if e is not None and e.type == "PERSON"), None)
+        return entity, flags
     if head.kind == "pronoun":
         entity, mismatch = _resolve_pronoun(head.span.root, ctx)
         return entity, ["pronoun_gender_mismatch"] if mismatch else []
@@ -253,14 +248,15 @@ def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity])
             speaker = Speaker(before.name, before.entity, before.kind, None)
             if speaker.entity is not None:
                 ctx.events.add(a.start, speaker.entity)
-        elif a.source is None:
-            speaker = Speaker()
+        elif a.source is None or without_dateline(a.source) is None:
+            speaker = Speaker()  # "WASHINGTON (AP) —" says where the story was filed, not who spoke
         else:
-            entity, more = _resolve(a.source, ctx)
+            source = without_dateline(a.source)
+            entity, more = _resolve(source, ctx)
             flags += [f for f in more if f not in flags]
-            speaker = _speaker(entity, _mention(a.source))
+            speaker = _speaker(entity, _mention(source))
             if entity is not None:  # an attributed speaker is salient for the pronouns after it
-                ctx.events.add(a.source.start_char, entity.id)
+                ctx.events.add(source.start_char, entity.id)
         spoken[id(a)] = speaker
         content = Content(text[a.start : a.end], a.start, a.end, [list(f) for f in a.fragments])
         quote = Quote(

@@ -1,0 +1,106 @@
+"""Classes of wrong speakers (issue 15) and page noise (issue 12), each on a small text of our own:
+a relative pronoun names what it stands for, a dateline is nobody, a group keeps its whole
+description."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from saywho.attribution import Attribution
+from saywho.attribution.speakers import to_quotes
+from saywho.entities import find_entities
+from saywho.facts import datelines
+from saywho.mentions import source_head
+
+
+def _speaker(doc, content: str, source: str, nth: int = 0):
+    """The speaker to_quotes gives an attribution of `content` to the nth `source` of the text."""
+    start = doc.text.index(content)
+    found = list(re.finditer(rf"(?<!\w){re.escape(source)}(?!\w)", doc.text))[nth]
+    a = Attribution(
+        type="indirect",
+        fragments=[(start, start + len(content))],
+        source=doc.char_span(found.start(), found.end()),
+    )
+    return to_quotes(doc, [a], find_entities(doc, [a]))[0].speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "name"),
+    [
+        (  # a description becomes a group, named through "who"
+            "The plan drew fire from some far-right commentators, who said it was a betrayal of voters.",
+            "it was a betrayal of voters",
+            "far-right commentators",
+        ),
+        (  # a copula's attribute: the subject is the one who spoke
+            "Tim Kaine is a lawyer who said the ruling was wrong on every count.",
+            "the ruling was wrong on every count",
+            "Tim Kaine",
+        ),
+        (  # a second relative clause joined to the first
+            "They met Eric Kingson, who is running for Congress and who said the program must grow.",
+            "the program must grow",
+            "Eric Kingson",
+        ),
+        (  # a carrier of someone's words: its maker
+            "Senator Rand Paul released a video that accuses Cruz of welcoming refugees.",
+            "Cruz of welcoming refugees",
+            "Rand Paul",
+        ),
+    ],
+)
+def test_a_relative_pronoun_names_what_it_stands_for(parsed, text, content, name) -> None:
+    nth = 1 if "and who" in text else 0
+    speaker = _speaker(parsed(text), content, "that" if "that" in text else "who", nth)
+    assert speaker.name == name
+    assert speaker.mention is not None and speaker.mention.text in ("who", "that")
+
+
+def test_an_unresolved_relative_names_nobody(parsed) -> None:
+    doc = parsed("It was the kind of race that said nothing good about the state of politics.")
+    assert _speaker(doc, "nothing good about the state of politics", "that").name is None
+
+
+def test_a_dateline_is_nobody_and_no_entity(parsed) -> None:
+    doc = parsed("WASHINGTON (AP) — The Senate will vote on the spending bill next week.")
+    speaker = _speaker(doc, "The Senate will vote on the spending bill next week", "WASHINGTON (AP")
+    assert speaker.name is None and speaker.mention is None
+    assert not [e for e in find_entities(doc, []) if e.name.casefold() == "washington"]
+
+
+def test_a_speaker_run_on_from_a_dateline_keeps_the_name(parsed) -> None:
+    doc = parsed("MANCHESTER, N.H. - Trump said he would win the state by a wide margin.")
+    assert _speaker(doc, "he would win the state", "MANCHESTER, N.H. - Trump").name == "Trump"
+
+
+@pytest.mark.parametrize(
+    ("line", "dateline"),
+    [
+        ("WASHINGTON (AP) — The Senate voted.", "WASHINGTON (AP) —"),
+        ("MANCHESTER, N.H. - Trump spoke.", "MANCHESTER, N.H. -"),
+        ("New York (AFP) – A judge ruled.", "New York (AFP) –"),
+        ("Trump — who was late — spoke.", None),
+        ("Obama (D) — a senator then — spoke.", None),
+        ("Paul (R-Ky.) - the senator - spoke.", None),
+    ],
+)
+def test_datelines(line: str, dateline: str | None) -> None:
+    assert [line[s:e] for s, e in datelines(line)] == ([dateline] if dateline else [])
+
+
+@pytest.mark.parametrize(
+    ("source", "described", "kind"),
+    [
+        ("Police officials", "Police officials", "GROUP"),
+        ("Black members of Congress", "Black members of Congress", "GROUP"),
+        ("Representatives of police", "Representatives of police", "GROUP"),
+        ("Officials", "Officials", None),  # nobody we can name
+    ],
+)
+def test_a_group_keeps_its_whole_description(parsed, source, described, kind) -> None:
+    doc = parsed(f"{source} said the march was peaceful and orderly.")
+    head = source_head(doc[0 : len(parsed(source))])
+    assert (head.span.text, head.type) == (described, kind)

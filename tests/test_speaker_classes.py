@@ -9,6 +9,7 @@ import re
 import pytest
 
 from saywho.attribution import Attribution
+from saywho.attribution.cues import colon_lines
 from saywho.attribution.speakers import to_quotes
 from saywho.entities import find_entities
 from saywho.facts import datelines
@@ -104,3 +105,16 @@ def test_a_group_keeps_its_whole_description(parsed, source, described, kind) ->
     doc = parsed(f"{source} said the march was peaceful and orderly.")
     head = source_head(doc[0 : len(parsed(source))])
     assert (head.span.text, head.type) == (described, kind)
+
+
+@pytest.mark.parametrize(
+    ("line", "speakers"),
+    [
+        ("Details: The meeting will be held on Monday at noon in the hall.", []),
+        ("See also: Senate passes the spending bill after a long night.", []),
+        ("Photo: Protesters gather outside the parliament building on Sunday.", []),
+        ("Marco Rubio: I am not interested in running for that office.", ["Marco Rubio"]),
+    ],
+)
+def test_a_label_line_is_nobody_speaking(parsed, line: str, speakers: list[str]) -> None:
+    assert [source.text for _, _, source in colon_lines(parsed(line))] == speakers

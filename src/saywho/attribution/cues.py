@@ -55,6 +55,20 @@ _NOT_SPEAKERS = {
     "correction",
     "transcript",
     "source",
+    "sources",
+    # Page furniture (issue 12): labels, captions, share and see-also lines.
+    "details",
+    "see also",
+    "also read",
+    "share",
+    "photo",
+    "image",
+    "caption",
+    "credit",
+    "file photo",
+    "tags",
+    "topics",
+    "advertisement",
 }
 _COLON_LINE = re.compile(r"(?m)^[ \t]*([A-Z][\w.'’ -]{0,40}?):[ \t]+\S[^\n]{10,}$")
 

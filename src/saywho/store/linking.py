@@ -432,7 +432,10 @@ def incremental(conn: sqlite3.Connection, scheduler: str | None = None) -> bool:
         if len(members) <= bound_before:
             articles |= set(members)
     ledger = derived.PersonIds()
-    fresh_people = {k: old_person.get(k) for k, (_, fam) in fresh.items() if fam != "group"}
+    # A changed article's records are stored anew, in no person: each is written.
+    fresh_people = {
+        k: None if k[0] in changed else old_person.get(k) for k, (_, fam) in fresh.items() if fam != "group"
+    }
     moved, after_people = units.link_units(conn, component, fresh_people, left, ledger)
     dropped = [(None, *k) for k in old if k not in fresh and k[0] not in changed]
     derived.set_record_persons(conn, dropped)

@@ -30,6 +30,7 @@ from saywho.store.write import to_json
 Key = tuple[str, str]  # (article id, entity id)
 Counts = Counter[tuple[str, str]]  # (kind, value) -> count
 PER_RECORD_KINDS = ("single", "alone", "keyless")
+FEW_RECORDS = 1000  # more records stored anew are looked up in one pass
 
 
 def unit_of(record: SpeakerRecord, family: str) -> tuple[str, str, str | None]:
@@ -277,19 +278,22 @@ def link_units(
     ledger: derived.PersonIds,
 ) -> tuple[set[Key], set[int]]:
     """Link and write the persons of the `component` units (closed under people's rules).
-    `fresh`: the records stored anew since (their person before, if any); `gone`: the persons of
+    `fresh`: the records stored anew since, with the person they are stored in (None: none yet,
+    rewritten whatever their person); `gone`: the persons of
     records removed. Returns the records whose person (or its type) changed, and the persons
     before and after (for unnamed groups, which hang on them). Persons left go to `ledger`."""
     units = load_units(conn, component)
     counts = unit_counts(conn, units)
     groups, single = group_units(units, counts)
     fresh_by_unit: dict[int, list[Key]] = defaultdict(list)
-    for key in fresh:
-        row = conn.execute(
-            "SELECT unit FROM linking_records WHERE article_id = ? AND entity = ?", key
-        ).fetchone()
-        if row and row[0] is not None:
-            fresh_by_unit[row[0]].append(key)
+    if len(fresh) > FEW_RECORDS:  # a relink: every record, read at once
+        rows = conn.execute("SELECT article_id, entity, unit FROM linking_records WHERE unit IS NOT NULL")
+        found = [((a, e), u) for a, e, u in rows if (a, e) in fresh]
+    else:
+        sql = "SELECT unit FROM linking_records WHERE article_id = ? AND entity = ? AND unit IS NOT NULL"
+        found = [(key, row[0]) for key in fresh for row in conn.execute(sql, key)]
+    for key, u in found:
+        fresh_by_unit[u].append(key)
     members: list[list[Token]] = [[("u", u) for u in g] for g in groups]
     previous: dict[Token, int] = {("u", u): units[u].person for g in groups for u in g if units[u].person}
     weight: dict[Token, int] = {("u", u): units[u].records for g in groups for u in g}
@@ -334,9 +338,7 @@ def link_units(
             if units[u].person != pid or pid in retyped or units[u].single:
                 changed += [(pid, *key) for key in unit_records(conn, u)]
             else:
-                changed += [
-                    (pid, *key) for key in fresh_by_unit.get(u, []) if fresh[key] != pid or key in fresh
-                ]
+                changed += [(pid, *key) for key in fresh_by_unit.get(u, []) if fresh[key] != pid]
             conn.execute("UPDATE linking_units SET person_id = ?, single = 0 WHERE id = ?", (pid, u))
     conn.executemany(
         "UPDATE linking_units SET person_id = NULL, single = 1 WHERE id = ?", [(u,) for u in sorted(single)]

@@ -377,7 +377,7 @@ def test_table_shows_speaker_title_addressee_time_cue_quote_type_flags_and_low_c
         "said direct",
         "We will go back, low confidence 0.42",
     ]
-    assert third == ["?", "", "— according_to", "No name here."]
+    assert third == ["unknown speaker", "", "— according_to", "No name here."]
     assert "garbled_punctuation" in shown
     assert "blank" in shown and "no quotes found" in shown
 

@@ -16,9 +16,7 @@ from saywho.people import (
     person_index,
     skeleton,
     speaker_records,
-    speakers_json,
 )
-from saywho.statements import QuoteRecord
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RETOLD = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "retold"
@@ -180,7 +178,7 @@ def test_gold_spellings_of_the_variants_fixture_merge() -> None:
         assert len(holders) == 1 and set(person["spellings"]) <= set(holders[0].aliases), person["person"]
 
 
-def test_records_and_speakers_json_from_an_analysis() -> None:
+def test_records_and_persons_from_an_analysis() -> None:
     analysed = {
         "document": {"id": "art1"},
         "entities": [
@@ -197,24 +195,12 @@ def test_records_and_speakers_json_from_an_analysis() -> None:
         ("art1", "~a spokesman", "a spokesman"),
     ]
     persons = merge_speakers(records + [_record("art2", "Vadim Prokopyev")])
-    pid = person_index(persons)[("art1", "e1")]
-    quotes = [
-        QuoteRecord("art1", "q1", pid, "direct", "We see a window", 0, 15),
-        QuoteRecord("art2", "q4", pid, "direct", "We see a window", 0, 15),
-    ]
-    rows = speakers_json(persons, quotes)
-    assert rows == [
-        {
-            "id": pid,
-            "name": "Vadim Prokopiev",
-            "type": "PERSON",
-            "aliases": ["Prokopiev", "Vadim Prokopiev", "Vadim Prokopyev"],
-            "titles": ["restaurateur"],
-            "quotes": 2,
-            "articles": 2,
-        }
-    ]
-    assert len(speakers_json(persons, quotes, everyone=True)) == 3
+    assert len(persons) == 3
+    index = person_index(persons)
+    (vadim,) = [p for p in persons if p.id == index[("art1", "e1")]]
+    assert index[("art2", "e1")] == vadim.id
+    assert (vadim.name, vadim.type, vadim.titles) == ("Vadim Prokopiev", "PERSON", ["restaurateur"])
+    assert sorted(vadim.aliases) == ["Prokopiev", "Vadim Prokopiev", "Vadim Prokopyev"]
 
 
 # --- romanisations, debris, groups (issue 12) -------------------------------------------------------
@@ -373,7 +359,8 @@ def test_retold_fixture_splits_no_named_person() -> None:
     analyses = list(analyse_documents(documents))
     persons = merge_speakers([r for a in analyses for r in speaker_records(a)])
     quotes = [q for a in analyses for q in quote_records(a, person_index(persons))]
-    speakers = speakers_json(persons, quotes)
+    speaking = {q.person for q in quotes}
+    speakers = [{"name": p.name, "type": p.type, "aliases": p.aliases} for p in persons if p.id in speaking]
     gold = json.loads((RETOLD / "retold.gold.json").read_text(encoding="utf-8"))
     for person in gold["people"]:
         if "note" in person:

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from saywho.statements import QuoteRecord, link_statements, statements_json, word_diff
+from saywho.statements import QuoteRecord, link_statements, word_diff
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VARIANTS = FIXTURES / "variants"
 GOLD = json.loads((VARIANTS / "variants.gold.json").read_text(encoding="utf-8"))
+VARIANT_PATHS = [FIXTURES / "seed" / "belarus_volunteers.txt", *sorted(VARIANTS.glob("*.txt"))]
 SCORER = Path("/work/shared/tools/score_variants.py")
 
 
@@ -223,31 +224,6 @@ def test_quoted_fragments_leave_out_the_attribution_between_them() -> None:
     assert statements and statements[0].flags == []
 
 
-def test_statements_json_has_the_contract_form() -> None:
-    a = _quote(
-        "a",
-        "We see a window of opportunity",
-        path="a.txt",
-        outlet="CNN",
-        url="https://x/a",
-        published="2022-05-16",
-    )
-    b = _quote("b", "We are seeing a window of possibility", path="b.txt")
-    (row,) = statements_json(link_statements([a, b]), {"p1": "Vadim Prokopiev"})
-    assert set(row) == {"id", "speaker", "flags", "quotes", "origin", "differences"}
-    assert row["origin"] == 0
-    assert row["speaker"] == {"id": "p1", "name": "Vadim Prokopiev"}
-    assert row["quotes"][0] == {
-        "article": "a",
-        "path": "a.txt",
-        "url": "https://x/a",
-        "outlet": "CNN",
-        "published": "2022-05-16",
-        "type": "direct",
-        "content": {"text": "We see a window of opportunity", "start": 0, "end": 30},
-    }
-
-
 # --- issue 12: paraphrase, form, speakers, and how a quote spread -----------------------------------
 
 
@@ -404,28 +380,55 @@ def score(gold: dict, statements: list[dict], speakers: list[dict]) -> dict:
 
 
 @pytest.fixture(scope="module")
-def variants_output() -> tuple[list[dict], list[dict]]:
-    """The four reports analysed, speakers merged, statements linked: the two JSON arrays."""
+def variants_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], list[dict]]:
+    """The seed and the three reports analysed and stored: what `saywho statements --format json`
+    and `saywho speakers --format json` print (the store's listings)."""
     from saywho.attribution import roles
 
     if not roles.MODEL_PATH.exists():
         pytest.skip("extraction's role model is not in this checkout: nothing to link end to end")
     from saywho import analyse_documents
     from saywho.model import Document
-    from saywho.people import merge_speakers, person_index, speaker_records, speakers_json
-    from saywho.statements import quote_records
+    from saywho.store import connect
+    from saywho.store.derived import refresh
+    from saywho.store.listing import list_speakers, list_statements
+    from saywho.store.schema import transaction
+    from saywho.store.write import write_analyses
 
-    paths = [FIXTURES / "seed" / "belarus_volunteers.txt", *sorted(VARIANTS.glob("*.txt"))]
     documents = [
         Document(text=p.read_text(encoding="utf-8"), id=p.stem, path=p.name, published="2022-05-20")
-        for p in paths
+        for p in VARIANT_PATHS
     ]
-    analyses = list(analyse_documents(documents))
-    persons = merge_speakers([r for a in analyses for r in speaker_records(a)])
-    index = person_index(persons)
-    quotes = [q for a in analyses for q in quote_records(a, index)]
-    names = {p.id: p.name for p in persons}
-    return statements_json(link_statements(quotes), names), speakers_json(persons, quotes)
+    conn = connect(tmp_path_factory.mktemp("variants") / "store.db")
+    try:
+        with transaction(conn):
+            write_analyses(conn, analyse_documents(documents), "test")
+        refresh(conn)
+        return list_statements(conn), list_speakers(conn)
+    finally:
+        conn.close()
+
+
+def test_statements_and_speakers_json_have_the_contract_form(variants_output) -> None:
+    """CONTRACT.md's `statements` and `speakers` JSON, on the code the commands run."""
+    statements, speakers = variants_output
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in VARIANT_PATHS}
+    assert statements and speakers
+    for s in statements:
+        assert list(s) == ["id", "speaker", "flags", "quotes", "origin", "differences"]
+        assert isinstance(s["id"], int) and set(s["speaker"]) == {"id", "name"}
+        assert s["origin"] in (None, *range(len(s["quotes"])))
+        assert len(s["quotes"]) >= 2 and len({q["article"] for q in s["quotes"]}) >= 2
+        for q in s["quotes"]:
+            assert set(q) == {"article", "path", "url", "outlet", "published", "type", "content"}
+            content = q["content"]
+            assert texts[q["article"]][content["start"] : content["end"]] == content["text"]
+        for d in s["differences"]:
+            assert set(d) == {"quotes", "diff"} and all(0 <= i < len(s["quotes"]) for i in d["quotes"])
+    for sp in speakers:
+        assert list(sp) == ["id", "name", "type", "aliases", "titles", "quotes", "articles"]
+        assert sp["quotes"] >= 1 and 1 <= sp["articles"] <= sp["quotes"]
+        assert sp["name"] in sp["aliases"] or sp["type"] == "GROUP"
 
 
 def test_variants_fixture_end_to_end(variants_output, capsys: pytest.CaptureFixture[str]) -> None:

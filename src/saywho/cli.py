@@ -12,7 +12,6 @@ import functools
 import io
 import json
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +21,7 @@ from typing import Any
 
 from saywho import __version__
 from saywho.model import Analysis, Document, Entity, Quote, quoted_words
+from saywho.quote_fields import speaker_label
 from saywho.reading import parse_date, read_inputs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -151,18 +151,6 @@ def write_out_dir(analyses: Iterable[Analysis], out_dir: Path) -> int:
     return len(written)
 
 
-def speaker_label(quote: Quote) -> str:
-    """The resolved name, with the words that named the speaker when they are not that name or a
-    part of it ("Vadim Prokopiev (he)", "Vadim Prokopiev"); the mention alone when nobody is named."""
-    speaker = quote.speaker
-    mention = speaker.mention.text if speaker.mention else None
-    if speaker.name and mention:
-        name, words = (set(re.findall(r"\w+", s.casefold())) for s in (speaker.name, mention))
-        if not (name <= words or words <= name):
-            return f"{speaker.name} ({mention})"
-    return speaker.name or mention or "?"
-
-
 def speaker_titles(quote: Quote, entities: Sequence[Entity]) -> list[str]:
     """The titles the article gives the quote's speaker (its entity's), each once."""
     wanted = quote.speaker.entity
@@ -186,7 +174,7 @@ def _quote_cells(quote: Quote, entities: Sequence[Entity]) -> tuple[Any, Any, An
     from saywho.confidence import is_low, low_label
 
     # Article text is data: Text() keeps rich from reading "[...]" in it as markup.
-    who = Text(speaker_label(quote), style="bold" if quote.speaker.name else "italic")
+    who = Text(speaker_label(quote.speaker), style="bold" if quote.speaker.name else "italic")
     for title in speaker_titles(quote, entities):
         who.append("\n" + title, style="dim")
     if quote.addressee is not None:
@@ -515,9 +503,9 @@ def add_ingest(commands: Any) -> None:
 
 @store_command
 def run_search(args: argparse.Namespace) -> int:
-    from saywho.store.export import COLUMNS, write_csv_rows
+    from saywho.quote_fields import EXPORT_COLUMNS, flat_quote
+    from saywho.store.export import write_csv_rows
     from saywho.store.render import search_table
-    from saywho.store.rows import flat_quote
     from saywho.store.search import search_quotes
 
     with open_store(args.db) as conn:
@@ -538,7 +526,7 @@ def run_search(args: argparse.Namespace) -> int:
         write_stdout(json.dumps(quotes, ensure_ascii=False, indent=2) + "\n")
     elif args.format == "csv":
         out = io.StringIO(newline="")
-        write_csv_rows((flat_quote(q) for q in quotes), out, list(COLUMNS["quotes"]))
+        write_csv_rows((flat_quote(q) for q in quotes), out, list(EXPORT_COLUMNS))
         write_stdout(out.getvalue())
     else:
         write_stdout(search_table(quotes, total))

@@ -41,7 +41,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from saywho.entities import first_names, metonyms
 from saywho.mentions import title_head
@@ -57,9 +57,6 @@ from saywho.names import (
     spelling_variant,
     surname_key,
 )
-
-if TYPE_CHECKING:
-    from saywho.statements import QuoteRecord
 
 ORGANISATION_TYPES = {"ORG", "GPE", "LOC", "NORP"}
 HONORIFICS = {
@@ -747,32 +744,3 @@ def speaker_records(analysis: Any, article: str | None = None) -> list[SpeakerRe
                 SpeakerRecord(article, "~" + s["name"], s["name"], kinds.get(s.get("kind"), "PERSON"))
             )
     return records
-
-
-def speakers_json(
-    persons: Iterable[Person], quotes: Iterable[QuoteRecord], everyone: bool = False
-) -> list[dict]:
-    """The contract's `saywho speakers --format json` array.
-
-    {"id", "name", "type", "aliases", "titles", "quotes": N, "articles": N} per person; only the
-    persons that speak in `quotes` unless `everyone`.
-    """
-    counts: Counter[str] = Counter()
-    articles: dict[str, set[str]] = defaultdict(set)
-    for q in quotes:
-        if q.person:
-            counts[q.person] += 1
-            articles[q.person].add(q.article)
-    return [
-        {
-            "id": p.id,
-            "name": p.name,
-            "type": p.type,
-            "aliases": p.aliases,
-            "titles": p.titles,
-            "quotes": counts[p.id],
-            "articles": len(articles[p.id]),
-        }
-        for p in persons
-        if everyone or counts[p.id]
-    ]

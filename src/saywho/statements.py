@@ -818,34 +818,3 @@ def quote_records(
             )
         )  # fmt: skip
     return records
-
-
-def statement_json(statement: Statement, names: Mapping[Hashable, str]) -> dict[str, Any]:
-    """One statement in the contract's form; `names` maps person ids to their names."""
-    return {
-        "id": statement.id,
-        "speaker": {
-            "id": statement.person,
-            "name": names.get(statement.person) if statement.person else None,
-        },
-        "flags": statement.flags,
-        "quotes": [
-            {
-                "article": q.article,
-                "path": q.path,
-                "url": q.url,
-                "outlet": q.outlet,
-                "published": q.published,
-                "type": q.type,
-                "content": {"text": q.text, "start": q.start, "end": q.end},
-            }
-            for q in statement.quotes
-        ],
-        "origin": statement.origin,
-        "differences": statement.differences,
-    }
-
-
-def statements_json(statements: Iterable[Statement], names: Mapping[Hashable, str]) -> list[dict[str, Any]]:
-    """The contract's `saywho statements --format json` array."""
-    return [statement_json(s, names) for s in statements]

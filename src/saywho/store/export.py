@@ -14,8 +14,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
+from saywho.quote_fields import EXPORT_COLUMNS, flat_quote
 from saywho.store.listing import iter_statements, list_speakers
-from saywho.store.rows import QUOTE_SELECT, flat_quote, quote_dict
+from saywho.store.rows import QUOTE_SELECT, quote_dict
 
 WHATS = ("quotes", "speakers", "statements")
 FORMATS = ("jsonl", "csv", "parquet")
@@ -23,32 +24,7 @@ PARQUET_BATCH = 50_000  # rows per Parquet row group: bounded memory however big
 
 # Each export's columns and their types (str, int, float, bool, a list of str, a list of spans).
 COLUMNS: dict[str, dict[str, str]] = {
-    "quotes": {
-        "article_id": "str",
-        "article_title": "str",
-        "outlet": "str",
-        "published": "str",
-        "url": "str",
-        "path": "str",
-        "quote_id": "str",
-        "type": "str",
-        "text": "str",
-        "start": "int",
-        "end": "int",
-        "fragments": "spans",
-        "speaker_name": "str",
-        "speaker_kind": "str",
-        "speaker_id": "int",
-        "mention": "str",
-        "cue": "str",
-        "cue_lemma": "str",
-        "addressee": "str",
-        "time_text": "str",
-        "time_value": "str",
-        "date": "str",
-        "confidence": "float",
-        "flags": "strs",
-    },
+    "quotes": EXPORT_COLUMNS,
     "speakers": {
         "id": "int",
         "name": "str",

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from saywho.confidence import is_low, low_label
+from saywho.quote_fields import speaker_label
 
 MAX_QUOTE_CHARS = 300  # a long quote is cut in a table: the JSON has it whole
 
@@ -42,9 +43,8 @@ def table_of(
 
 
 def speaker_cell(quote: dict[str, Any]) -> Text:
-    """The speaker's name (else the words naming them) and, beneath, to whom: "to CNN"."""
-    speaker = quote["speaker"]
-    cell = Text(speaker["name"] or (speaker["mention"] or {}).get("text") or "?")
+    """Who said it (quote_fields.speaker_label) and, beneath, to whom: "to CNN"."""
+    cell = Text(speaker_label(quote["speaker"]))
     if quote["addressee"]:
         cell.append("\nto " + quote["addressee"]["text"], style="italic")
     return cell

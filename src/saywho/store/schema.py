@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from saywho.quote_fields import column_definitions
+
 DEFAULT_DB = "saywho.db"
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
@@ -64,29 +66,12 @@ TABLES = (
         person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
         PRIMARY KEY (article_id, entity)
     ) WITHOUT ROWID""",
-    # One row per quote. date: the quote's day for --since/--until and ordering (time.value's
-    # first day, else the article's published). flags and fragments are JSON.
-    """CREATE TABLE quotes (
+    # One row per quote, its columns saywho.quote_fields'. date: the quote's day for --since/--until
+    # and ordering (time.value's first day, else the article's published). flags and fragments are JSON.
+    f"""CREATE TABLE quotes (
         id INTEGER PRIMARY KEY,
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        quote_id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        type TEXT NOT NULL,
-        content TEXT NOT NULL,
-        content_start INTEGER NOT NULL,
-        content_end INTEGER NOT NULL,
-        fragments TEXT NOT NULL,
-        speaker_name TEXT,
-        speaker_entity TEXT,
-        speaker_kind TEXT NOT NULL,
-        mention_text TEXT, mention_start INTEGER, mention_end INTEGER,
-        cue_text TEXT, cue_lemma TEXT, cue_start INTEGER, cue_end INTEGER,
-        addressee_text TEXT, addressee_start INTEGER, addressee_end INTEGER,
-        time_text TEXT, time_start INTEGER, time_end INTEGER, time_value TEXT,
-        date TEXT,
-        confidence REAL NOT NULL,
-        flags TEXT NOT NULL,
-        person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+{column_definitions()},
         UNIQUE (article_id, quote_id)
     )""",
     "CREATE INDEX quotes_date ON quotes(date)",

@@ -16,6 +16,7 @@ from typing import Any
 
 from saywho.model import Analysis, Quote
 from saywho.people import speaker_records
+from saywho.quote_fields import WRITTEN, written_values
 from saywho.store.dates import quote_date
 from saywho.store.schema import set_meta
 
@@ -24,15 +25,9 @@ STALE_KEY = "derived_stale"
 # people.speaker_records makes it).
 NAME_KEY_PREFIX = "~"
 
-QUOTE_COLUMNS = (
-    "article_id, quote_id, position, type, content, content_start, content_end, fragments, "
-    "speaker_name, speaker_entity, speaker_kind, mention_text, mention_start, mention_end, "
-    "cue_text, cue_lemma, cue_start, cue_end, addressee_text, addressee_start, addressee_end, "
-    "time_text, time_start, time_end, time_value, date, confidence, flags"
-)
-INSERT_QUOTE = (
-    f"INSERT INTO quotes ({QUOTE_COLUMNS}) VALUES ({', '.join('?' * len(QUOTE_COLUMNS.split(',')))})"
-)
+# The columns an ingest writes (the linking fills in person_id later): quote_fields.WRITTEN.
+QUOTE_COLUMNS = ", ".join(("article_id", *(f.column for f in WRITTEN)))
+INSERT_QUOTE = f"INSERT INTO quotes ({QUOTE_COLUMNS}) VALUES ({', '.join('?' * (len(WRITTEN) + 1))})"
 
 
 def text_hash(text: str) -> str:
@@ -44,28 +39,8 @@ def to_json(value: Any) -> str:
 
 
 def quote_row(article_id: str, position: int, quote: Quote, published: str | None) -> tuple:
-    content, speaker, mention = quote.content, quote.speaker, quote.speaker.mention
-    cue, addressee, time = quote.cue, quote.addressee, quote.time
-    return (
-        article_id,
-        quote.id,
-        position,
-        quote.type,
-        content.text,
-        content.start,
-        content.end,
-        to_json(content.fragments),
-        speaker.name,
-        speaker.entity,
-        speaker.kind,
-        *((mention.text, mention.start, mention.end) if mention else (None, None, None)),
-        *((cue.text, cue.lemma, cue.start, cue.end) if cue else (None, None, None, None)),
-        *((addressee.text, addressee.start, addressee.end) if addressee else (None, None, None)),
-        *((time.text, time.start, time.end, time.value) if time else (None, None, None, None)),
-        quote_date(time.value if time else None, published),
-        quote.confidence,
-        to_json(quote.flags),
-    )
+    date = quote_date(quote.time.value if quote.time else None, published)
+    return (article_id, *written_values(quote, {"position": position, "date": date}))
 
 
 def entity_rows(data: dict[str, Any]) -> list[tuple]:

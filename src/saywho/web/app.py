@@ -22,6 +22,7 @@ from fastapi_offline import FastAPIOffline
 from saywho import __version__
 from saywho.confidence import LOW_CONFIDENCE, is_low, low_label
 from saywho.model import quoted_words
+from saywho.quote_fields import LABELS, speaker_label
 from saywho.web.analysing import Analyser
 from saywho.web.database import Database, open_read_only
 from saywho.web.errors import add_error_handlers, error_response
@@ -63,6 +64,7 @@ def templates() -> Jinja2Templates:
     found.env.globals["article_url"] = article_url
     found.env.globals["API_ARTICLES"] = API_ARTICLES
     found.env.globals.update(is_low=is_low, low_label=low_label, low_confidence=LOW_CONFIDENCE)
+    found.env.globals.update(speaker_label=speaker_label, quote_labels=LABELS)
     return found
 
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from saywho.quote_fields import speaker_label
+
 # CSS has this many speaker colours (sp0 ... sp9, static/style.css); more speakers share them.
 PALETTE_SIZE = 10
 NO_SPEAKER = "none"  # the colour class of quotes nobody is named for
@@ -68,12 +70,6 @@ def speaker_key(quote: dict[str, Any]) -> str:
     return speaker.get("entity") or speaker.get("name") or NO_SPEAKER
 
 
-def speaker_label(quote: dict[str, Any]) -> str:
-    speaker = quote["speaker"]
-    mention = (speaker.get("mention") or {}).get("text")
-    return speaker.get("name") or mention or "unknown speaker"
-
-
 def speakers(
     quotes: list[dict[str, Any]], persons: dict[str, int | None] | None = None
 ) -> dict[str, SpeakerKey]:
@@ -87,7 +83,7 @@ def speakers(
                 colour = NO_SPEAKER
             else:
                 colour = str(sum(k != NO_SPEAKER for k in keys) % PALETTE_SIZE)
-            keys[key] = SpeakerKey(speaker_label(quote), colour)
+            keys[key] = SpeakerKey(quote["speaker"]["name"] or speaker_label(quote["speaker"]), colour)
         keys[key].quotes.append(quote["id"])
         if persons and keys[key].person is None:
             keys[key].person = persons.get(quote["id"])
@@ -96,7 +92,7 @@ def speakers(
 
 def quote_spans(quote: dict[str, Any], colour: str) -> list[tuple[int, int, Mark]]:
     """The (start, end, mark) of each marked part of one quote."""
-    label = f"{speaker_label(quote)}: {quote['type'].replace('_', ' ')} quote"
+    label = f"{speaker_label(quote['speaker'])}: {quote['type'].replace('_', ' ')} quote"
     flagged = bool(quote.get("flags"))
     spans = [
         (start, end, Mark("content", quote["id"], colour, label, flagged))

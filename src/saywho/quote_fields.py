@@ -158,26 +158,52 @@ OPTIONAL_PARTS: set[tuple[str, ...]] = set()
 ORDER = _object_order()
 
 
+def _plan(prefix: tuple[str, ...] = ()) -> tuple:
+    """How quote_json builds the object at `prefix`: per key, its column and whether it is JSON
+    text, or the plan of the object it holds and the column whose null makes that object null."""
+    by_path = {f.path: f for f in IN_JSON}
+    items = []
+    for key in ORDER[prefix]:
+        path = (*prefix, key)
+        if path in ORDER:
+            nulls_with = by_path[(*path, "text")].column if path in OPTIONAL_PARTS else None
+            items.append((key, None, False, _plan(path), nulls_with))
+        else:
+            items.append((key, by_path[path].column, by_path[path].encoded, None, None))
+    return tuple(items)
+
+
+PLAN = _plan()
+# Each export column's path in a quote's JSON, split for quick lookups (one export row a quote).
+EXPORT_PATHS = tuple((f.export, f.path[0], f.path[1:]) for f in IN_JSON if f.export)
+
+
+def _build(plan: tuple, values: Mapping[str, Any]) -> dict[str, Any]:
+    built = {}
+    for key, column, encoded, inner, nulls_with in plan:
+        if inner is None:
+            built[key] = json.loads(values[column]) if encoded else values[column]
+        else:
+            built[key] = None if nulls_with and values[nulls_with] is None else _build(inner, values)
+    return built
+
+
 def quote_json(values: Mapping[str, Any]) -> dict[str, Any]:
     """A quote in the contract's JSON form from its columns' values (by column name, lists as
     JSON text), with `speaker.person` and `date`."""
-    leaves = {f.path: json.loads(values[f.column]) if f.encoded else values[f.column] for f in IN_JSON}
-
-    def build(prefix: tuple[str, ...]) -> dict[str, Any] | None:
-        if prefix in OPTIONAL_PARTS and leaves[(*prefix, "text")] is None:
-            return None
-        return {
-            key: build(path) if (path := (*prefix, key)) in ORDER else leaves[path] for key in ORDER[prefix]
-        }
-
-    return build(())  # type: ignore[return-value]
+    return _build(PLAN, values)
 
 
 def flat_quote(quote: Mapping[str, Any]) -> dict[str, Any]:
     """A quote of the search JSON (with `article`) as an export row: the EXPORT_COLUMNS, scalars
     and the lists `fragments` and `flags` (pandas-friendly)."""
-    row = {column: quote["article"][name] for column, name in ARTICLE_EXPORT}
-    row.update((f.export, _value(quote, f.path)) for f in QUOTE_FIELDS if f.export)
+    article = quote["article"]
+    row = {column: article[name] for column, name in ARTICLE_EXPORT}
+    for column, head, rest in EXPORT_PATHS:
+        value = quote[head]
+        for name in rest:  # through parts that may be null (a quote without a cue: no cue_lemma)
+            value = None if value is None else value[name]
+        row[column] = value
     return row
 
 

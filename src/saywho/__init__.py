@@ -44,6 +44,9 @@ def analyse_documents(documents: Iterable[Document], nlp: Language | None = None
 
     for doc in analyse(nlp or load_pipeline(), items()):
         document = waiting.popleft()
+        # Its attributions hold Spans of the Doc, a cycle that would keep the Doc (and its
+        # tensor) alive until the garbage collector runs: let it go as soon as it is read.
+        doc._.attributions = None
         if any(w.code == "not_english" for w in document.warnings):
             # Rules made for English would invent quotes in another language (see reading.py).
             yield Analysis(document=document, warnings=list(document.warnings))

@@ -56,11 +56,17 @@ class Attributions:
 
     @property
     def models(self) -> AttributionModels:
-        """Every model the component holds (and saves): read from the package on first use, so
-        a broken installation fails here, naming the missing file."""
+        """Every model the component holds (and saves): the package's, read on first use."""
         if self._models is None:
             self._models = AttributionModels.from_disk(shipped.MODELS_DIR)
         return self._models
+
+    def check(self) -> None:
+        """Raise MissingModel naming a model file the component would read and cannot. (Only
+        checked, not read: reading the tagger before the first parse raised the peak memory of
+        a batch by 9 MB, BENCHMARKS.md "Speed".)"""
+        if self._models is None:
+            shipped.check_models(shipped.MODELS_DIR)
 
     @models.setter
     def models(self, models: AttributionModels) -> None:
@@ -147,9 +153,9 @@ def make_checks(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 def add_components(nlp: Language, config: Mapping[str, Mapping[str, Any]] | None = None) -> Language:
     """Add saywho's components a pipeline lacks, in order, each with its `config` entry if any, and
-    read their models now (a missing file is one error here, not empty results later)."""
+    check their models now (a missing file is one error here, not empty results later)."""
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config=dict((config or {}).get(name, {})))
-    nlp.get_pipe("saywho_attributions").models  # noqa: B018 (read for its check)
+    nlp.get_pipe("saywho_attributions").check()
     return nlp

@@ -81,22 +81,29 @@ def _run(
     ours = [name for name in nlp.pipe_names if name in COMPONENTS]
     english = [name for name in nlp.pipe_names if name not in COMPONENTS]
     skipped = ours if english_only else []
-    batch: list[Doc] = []
+    batch: list[tuple[str, Mapping[str, Any]]] = []
     for text, extensions in items:
         if len(text) <= CHUNK_CHARS:
-            batch.append(_made(nlp.make_doc(text), extensions))
+            batch.append((text, extensions))
             if len(batch) < batch_size:
                 continue
-        yield from nlp.pipe(batch, batch_size=batch_size, disable=skipped)
+        yield from nlp.pipe(_made(nlp, batch), batch_size=batch_size, disable=skipped)
         batch = []
         if len(text) > CHUNK_CHARS:
             pieces = nlp.pipe((nlp.make_doc(piece) for piece in chunks(text)), batch_size=1, disable=ours)
-            doc = _made(_joined(pieces), extensions)
+            doc = _with(_joined(pieces), extensions)
             yield doc if english_only else nlp(doc, disable=english)
-    yield from nlp.pipe(batch, batch_size=batch_size, disable=skipped)
+    yield from nlp.pipe(_made(nlp, batch), batch_size=batch_size, disable=skipped)
 
 
-def _made(doc: Doc, extensions: Mapping[str, Any]) -> Doc:
+def _made(nlp: Language, batch: list[tuple[str, Mapping[str, Any]]]) -> Iterator[Doc]:
+    """The batch's Docs, made as the pipeline asks for them: no list of them outlives their
+    analysis (the caller keeps only their texts)."""
+    for text, extensions in batch:
+        yield _with(nlp.make_doc(text), extensions)
+
+
+def _with(doc: Doc, extensions: Mapping[str, Any]) -> Doc:
     for name, value in extensions.items():
         setattr(doc._, name, value)
     return doc

@@ -578,9 +578,23 @@ def members_of(conn: sqlite3.Connection, statements: Iterable[int]) -> set[int]:
     return out
 
 
-CANDIDATE_SELECT = (
-    "SELECT q.id, q.person_id, q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0), v.digest"
-    " FROM quotes q JOIN quote_vectors v ON v.quote = q.id LEFT JOIN persons p ON p.id = q.person_id"
+GROUP_OF = "(q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0))"
+# Candidates a class at a time (`ClassKey`): copies of a quote are one row, however many.
+CLASS_SELECT = (
+    f"SELECT v.digest, q.person_id, {GROUP_OF} AS grp, min(q.id) FROM quote_keys k"
+    " JOIN quotes q ON q.id = k.quote JOIN quote_vectors v ON v.quote = q.id"
+    " LEFT JOIN persons p ON p.id = q.person_id WHERE k.key = ? AND q.id != ?"
+    " GROUP BY v.digest, q.person_id, grp"
+)
+NEAR_SELECT = (
+    f"SELECT v.digest, {GROUP_OF} AS grp, v.vector, min(q.id) FROM quotes q"
+    " JOIN quote_vectors v ON v.quote = q.id LEFT JOIN persons p ON p.id = q.person_id"
+    " WHERE q.person_id = ? AND q.id != ? GROUP BY v.digest, grp"
+)
+MEMBERS_SELECT = (
+    "SELECT q.id FROM quote_keys k JOIN quotes q ON q.id = k.quote JOIN quote_vectors v ON v.quote = q.id"
+    f" LEFT JOIN persons p ON p.id = q.person_id WHERE k.key = ? AND v.digest = ? AND q.person_id IS ?"
+    f" AND {GROUP_OF} = ?"
 )
 ClassKey = tuple[str, int | None, int]  # (digest, person, group): what comparison sees of a quote
 
@@ -603,50 +617,40 @@ def linked(
 ) -> set[int]:
     """The quotes link_statements may link `quote` with: its candidates (shared index keys, a
     copy, or the same person's close embeddings) that statements' own comparison accepts. The
-    candidates are compared a class at a time (`ClassKey`: copies of a quote are one class), each
-    pair of classes once a refresh (`memo`), with the stored embeddings."""
-    keys = quote_keys(quote)
-    shared: dict[int, int] = defaultdict(int)
-    copies = set()
-    classes: dict[ClassKey, list[int]] = defaultdict(list)
-    for key in keys:
-        rows = conn.execute(f"{CANDIDATE_SELECT} JOIN quote_keys k ON k.quote = q.id WHERE k.key = ?", (key,))
-        for other, person, group, digest in rows:
-            if other == qid:
-                continue
-            if other not in shared and other not in copies:
-                classes[(digest, person, group)].append(other)
+    candidates are read and compared a class at a time (`ClassKey`: a quote's copies are one
+    class, alike to comparison), each pair of classes once a refresh (`memo`), with the stored
+    embeddings; the quotes of a class accepted are then read through its copy key."""
+    shared: dict[ClassKey, int] = defaultdict(int)
+    copies: set[ClassKey] = set()
+    first: dict[ClassKey, int] = {}
+    for key in quote_keys(quote):
+        for digest, person, group, other in conn.execute(CLASS_SELECT, (key, qid)):
+            found = (digest, person, group)
+            first[found] = min(first.get(found, other), other)
             if key.startswith(COPY_KEY):
-                copies.add(other)
+                copies.add(found)
             else:
-                shared[other] += 1
+                shared[found] += 1
     mine = stored_vector(conn, qid)
-    near = set()
+    near: set[ClassKey] = set()
     if quote.named_person is not None:
-        cosine: dict[str, float] = {}
-        rows = conn.execute(
-            f"{CANDIDATE_SELECT.replace(', v.digest', ', v.digest, v.vector')} WHERE q.person_id = ?",
-            (quote.person,),
-        )
-        for other, person, group, digest, vector in rows:
-            if digest not in cosine:
-                cosine[digest] = float(np.frombuffer(vector, dtype=np.float32) @ mine)
-            if other != qid and cosine[digest] >= PARAPHRASE_SAME:
-                if other not in shared and other not in copies and other not in near:
-                    classes[(digest, person, group)].append(other)
-                near.add(other)
+        for digest, group, vector, other in conn.execute(NEAR_SELECT, (quote.person, qid)):
+            if float(np.frombuffer(vector, dtype=np.float32) @ mine) >= PARAPHRASE_SAME:
+                found = (digest, quote.person, group)
+                first[found] = min(first.get(found, other), other)
+                near.add(found)
     mine_key: ClassKey = (quote_digest(quote), quote.person, int(quote.group))
     size = len(text_wording(compared_text(quote)).terms)
     out = set()
-    for key, members in classes.items():
-        members = sorted(set(members))
-        other = members[0]  # the class's quotes are alike to comparison: copies, n, near
-        if (mine_key, key) not in memo:
-            memo[(mine_key, key)] = accepts(
-                conn, quote, mine, other, size, shared.get(other, 0), other in copies, other in near
+    for found, other in first.items():
+        if (mine_key, found) not in memo:
+            memo[(mine_key, found)] = accepts(
+                conn, quote, mine, other, size, shared.get(found, 0), found in copies, found in near
             )
-        if memo[(mine_key, key)]:
-            out.update(members)
+        if memo[(mine_key, found)]:
+            record = derived.load_quote_records(conn, [other])[other]
+            rows = conn.execute(MEMBERS_SELECT, (copy_key(record), *found))
+            out |= {row[0] for row in rows} - {qid}
     return out
 
 
@@ -662,6 +666,8 @@ def accepts(
 ) -> bool:
     """Whether link_statements may link `quote` with the quote `other` (found under `n` shared
     index keys, as a `copy`, or `near` in meaning)."""
+    if not (copy or near or n >= 2):
+        return False  # no candidate: not read
     record = derived.load_quote_records(conn, [other])[other]
     if quote.person != record.person and quote.named_person is not None and record.named_person is not None:
         return False

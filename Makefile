@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/web_search.py --db $(BENCH_STORE)
 	$(BIN)/python benchmarks/store_ingest.py
 	$(BIN)/python benchmarks/store_grow.py
+	$(BIN)/python benchmarks/cluster_linking.py --articles 2000
 	$(BIN)/python benchmarks/reliability.py
 
 train: $(STAMP)

@@ -1,5 +1,6 @@
 """Attributions that rules find whole, cue, content and source together, where the tagger is weak:
-"…, according to X" and headline or transcript lines "Name: what they said"."""
+"…, according to X", headline or transcript lines "Name: what they said" and roundups' signature
+lines "“…” — Name, Outlet"."""
 
 from __future__ import annotations
 
@@ -87,5 +88,27 @@ def colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
         content = char_span(doc, m.end(1) + 1, m.end())
         content = trim(content) if content is not None else None
         if source is not None and cue is not None and content is not None:
+            out.append((cue, content, source))
+    return out
+
+
+# A quotation, then an em or en dash and a name (with an outlet or title after a comma) ending the
+# paragraph: a roundup's signature line.
+_SIGNED = re.compile(
+    r"(?m)[“\"]([^”\"\n]{10,})[”\"][ \t]*[—–][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})"
+    r"(?:,[^\n]{0,80})?[ \t]*$"
+)
+
+
+def signature_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
+    """(cue, content, source) for "“We will not give up,” — Maria Lopez, The Daily Courier": the
+    dash is the cue, the name before any comma the speaker."""
+    out = []
+    for m in _SIGNED.finditer(doc.text):
+        dash = m.group().rindex("—" if "—" in m.group() else "–", 0, m.start(2) - m.start())
+        content = char_span(doc, m.start(1), m.end(1))
+        cue = char_span(doc, m.start() + dash, m.start() + dash + 1)
+        source = char_span(doc, m.start(2), m.end(2))
+        if content is not None and cue is not None and source is not None:
             out.append((cue, content, source))
     return out

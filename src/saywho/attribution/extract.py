@@ -18,7 +18,7 @@ from thinc.api import Model
 from saywho.attribution import Attribution, keep
 from saywho.attribution import roles as R
 from saywho.attribution import sources as S
-from saywho.attribution.cues import according_to, colon_lines
+from saywho.attribution.cues import according_to, colon_lines, signature_lines
 from saywho.attribution.direct import strip_marks
 from saywho.attribution.layout import Intervals, SpanIndex, char_bounds, char_span, trim, whole_words
 from saywho.attribution.learned import AttributionModels
@@ -67,7 +67,7 @@ def candidates(doc: Doc, models: AttributionModels) -> list[Attribution]:
     labels = probs.argmax(axis=1)
     contents = _snap_to_quotes(doc, _runs(doc, labels, CONTENT), found_quotes)
     contents += _uncaught_quotes(doc, contents, found_quotes)
-    rules = according_to(doc) + colon_lines(doc)
+    rules = according_to(doc) + colon_lines(doc) + signature_lines(doc)
     ruled = {cue.start: source for cue, _, source in rules}  # cue start -> the source the rule found
     contents = _after_rules(contents, [clause for _, clause, _ in rules])
     cues = SpanIndex(_after_rules(_runs(doc, labels, CUE), [cue for cue, _, _ in rules]))
@@ -244,15 +244,24 @@ def subject_of(cue: Token) -> Token | None:
     return None
 
 
-def _whole_phrase(doc: Doc, run: Span, head) -> Span:
-    """The subject's whole phrase where the tagger stopped inside it ("Belarus's resistance, broken
-    and" -> "..., broken and weak by the 2020 crackdown"), unless that phrase is long."""
+def _phrase_bounds(doc: Doc, head: Token) -> tuple[int, int]:
+    """The token range of the subject `head` heads, within its own paragraph. A clause describing
+    it stays ("Mrs. Clinton, who did not say so,"): PolNeAR's sources keep it, and cutting it cost
+    eight right speakers on the held-out tenth (BENCHMARKS.md)."""
     left, right = head.left_edge.i, head.right_edge.i + 1
     # Within the head's own paragraph, without a mark the parse hung on it ("”\n\nTrump, who ...").
     breaks = [t.i for t in doc[left : head.i] if "\n" in t.text_with_ws]
     left = breaks[-1] + 1 if breaks else left
+    right = next((t.i for t in doc[head.i : right] if "\n" in t.text), right)
     while left < head.i and doc[left].is_quote:
         left += 1
+    return left, right
+
+
+def _whole_phrase(doc: Doc, run: Span, head: Token) -> Span:
+    """The subject's whole phrase where the tagger stopped inside it ("Belarus's resistance, broken
+    and" -> "..., broken and weak by the 2020 crackdown"), unless that phrase is long."""
+    left, right = _phrase_bounds(doc, head)
     if right - left > MAX_SOURCE_TOKENS or (left >= run.start and right <= run.end):
         return run
     return trim(doc[min(left, run.start) : max(right, run.end)]) or run
@@ -294,7 +303,7 @@ def _source_for(
     if candidates:
         return min(candidates, key=lambda s: abs((s.start + s.end) / 2 - (cue.start + cue.end) / 2))
     if subject is not None and not subject.is_punct:
-        return doc[subject.left_edge.i : subject.right_edge.i + 1]
+        return doc[slice(*_phrase_bounds(doc, subject))]
     return None
 
 

@@ -542,7 +542,7 @@ def relink_statements(
     old |= statements_of(conn, quotes.values())
     quotes.update(derived.load_quote_records(conn, members_of(conn, old)))
     todo = list(quotes)
-    memo: dict[tuple[ClassKey, ClassKey], bool] = {}
+    memo: dict[tuple[tuple, ClassKey], bool] = {}
     while todo:
         found = set()
         for qid in todo:
@@ -579,12 +579,15 @@ def members_of(conn: sqlite3.Connection, statements: Iterable[int]) -> set[int]:
 
 
 GROUP_OF = "(q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0))"
-# Candidates a class at a time (`ClassKey`): copies of a quote are one row, however many.
+# A candidate's speaker as comparison sees it beside a quote's: none (0), the same person (1), another (2).
+RELATION = "(CASE WHEN q.person_id IS NULL THEN 0 WHEN q.person_id = ? THEN 1 ELSE 2 END)"
+# Candidates a class at a time (`ClassKey`): copies of a quote are one row, however many, and so
+# are quotes alike but for whose they are (a person per record, one in each copy of an article).
 CLASS_SELECT = (
-    f"SELECT v.digest, q.person_id, {GROUP_OF} AS grp, min(q.id) FROM quote_keys k"
+    f"SELECT v.digest, {GROUP_OF} AS grp, {RELATION} AS rel, min(q.id) FROM quote_keys k"
     " JOIN quotes q ON q.id = k.quote JOIN quote_vectors v ON v.quote = q.id"
     " LEFT JOIN persons p ON p.id = q.person_id WHERE k.key = ? AND q.id != ?"
-    " GROUP BY v.digest, q.person_id, grp"
+    " GROUP BY v.digest, grp, rel"
 )
 NEAR_SELECT = (
     f"SELECT v.digest, {GROUP_OF} AS grp, v.vector, min(q.id) FROM quotes q"
@@ -593,10 +596,10 @@ NEAR_SELECT = (
 )
 MEMBERS_SELECT = (
     "SELECT q.id FROM quote_keys k JOIN quotes q ON q.id = k.quote JOIN quote_vectors v ON v.quote = q.id"
-    f" LEFT JOIN persons p ON p.id = q.person_id WHERE k.key = ? AND v.digest = ? AND q.person_id IS ?"
-    f" AND {GROUP_OF} = ?"
+    f" LEFT JOIN persons p ON p.id = q.person_id WHERE k.key = ? AND v.digest = ? AND {GROUP_OF} = ?"
+    f" AND {RELATION} = ?"
 )
-ClassKey = tuple[str, int | None, int]  # (digest, person, group): what comparison sees of a quote
+ClassKey = tuple[str, int, int]  # (digest, group, relation): what comparison sees of a candidate
 
 
 def quote_digest(quote: QuoteRecord) -> str:
@@ -613,7 +616,7 @@ def stored_vector(conn: sqlite3.Connection, qid: int) -> np.ndarray:
 
 
 def linked(
-    conn: sqlite3.Connection, qid: int, quote: QuoteRecord, memo: dict[tuple[ClassKey, ClassKey], bool]
+    conn: sqlite3.Connection, qid: int, quote: QuoteRecord, memo: dict[tuple[tuple, ClassKey], bool]
 ) -> set[int]:
     """The quotes link_statements may link `quote` with: its candidates (shared index keys, a
     copy, or the same person's close embeddings) that statements' own comparison accepts. The
@@ -624,8 +627,8 @@ def linked(
     copies: set[ClassKey] = set()
     first: dict[ClassKey, int] = {}
     for key in quote_keys(quote):
-        for digest, person, group, other in conn.execute(CLASS_SELECT, (key, qid)):
-            found = (digest, person, group)
+        for digest, group, relation, other in conn.execute(CLASS_SELECT, (quote.person, key, qid)):
+            found = (digest, group, relation)
             first[found] = min(first.get(found, other), other)
             if key.startswith(COPY_KEY):
                 copies.add(found)
@@ -636,10 +639,10 @@ def linked(
     if quote.named_person is not None:
         for digest, group, vector, other in conn.execute(NEAR_SELECT, (quote.person, qid)):
             if float(np.frombuffer(vector, dtype=np.float32) @ mine) >= PARAPHRASE_SAME:
-                found = (digest, quote.person, group)
+                found = (digest, group, 1)
                 first[found] = min(first.get(found, other), other)
                 near.add(found)
-    mine_key: ClassKey = (quote_digest(quote), quote.person, int(quote.group))
+    mine_key = (quote_digest(quote), quote.person, int(quote.group))
     size = len(text_wording(compared_text(quote)).terms)
     out = set()
     for found, other in first.items():
@@ -649,7 +652,7 @@ def linked(
             )
         if memo[(mine_key, found)]:
             record = derived.load_quote_records(conn, [other])[other]
-            rows = conn.execute(MEMBERS_SELECT, (copy_key(record), *found))
+            rows = conn.execute(MEMBERS_SELECT, (copy_key(record), *found[:2], quote.person, found[2]))
             out |= {row[0] for row in rows} - {qid}
     return out
 

@@ -279,9 +279,9 @@ def link_units(
 ) -> tuple[set[Key], set[int]]:
     """Link and write the persons of the `component` units (closed under people's rules).
     `fresh`: the records stored anew since, with the person they are stored in (None: none yet,
-    rewritten whatever their person); `gone`: the persons of
-    records removed. Returns the records whose person (or its type) changed, and the persons
-    before and after (for unnamed groups, which hang on them). Persons left go to `ledger`."""
+    rewritten whatever their person); `gone`: the persons of records removed. Returns the
+    records whose person (or its type) changed, and the persons before and after (for unnamed
+    groups, which hang on them). Persons left go to `ledger`."""
     units = load_units(conn, component)
     counts = unit_counts(conn, units)
     groups, single = group_units(units, counts)

@@ -65,6 +65,7 @@ from saywho.store.write import STALE_KEY, to_json
 
 Key = tuple[str, str]  # (article id, entity id)
 ARTICLES_KEY = "linked_articles"  # articles naming anyone (people.merge_groups's corpus size)
+MEMO_SIZE = 100_000  # comparisons of classes of quotes remembered in one relinking
 COPY_KEY = "="  # prefix of the key that finds a quote's copies (same compared words)
 
 
@@ -538,6 +539,13 @@ def relink_statements(
         )
         seeds |= {row[0] for row in rows}
     old = {row[0] for row in conn.execute("SELECT statement_id FROM pending_statements")}
+    if len(seeds) * 2 >= conn.execute("SELECT count(*) FROM quotes").fetchone()[0]:
+        # Most of the store changed (a first, bulk ingest): all of it is linked, with no search
+        # for what the change reaches, which would cost more.
+        quotes = derived.load_quote_records(conn)
+        old |= {row[0] for row in conn.execute("SELECT id FROM statements")}
+        derived.write_statements(conn, quotes, linked_statements(quotes, scheduler), old)
+        return
     quotes = derived.load_quote_records(conn, seeds)
     old |= statements_of(conn, quotes.values())
     quotes.update(derived.load_quote_records(conn, members_of(conn, old)))
@@ -546,6 +554,8 @@ def relink_statements(
     while todo:
         found = set()
         for qid in todo:
+            if len(memo) > MEMO_SIZE:
+                memo.clear()  # memory stays bounded; comparisons are only repeated
             found |= linked(conn, qid, quotes[qid], memo) - set(quotes)
         more = derived.load_quote_records(conn, found)
         statements = statements_of(conn, more.values()) - old

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 __version__ = "0.1.0"
-TEXT_CODES = ("empty_text", "not_english")  # the notices reading.text_warnings gives
 __all__ = ["Analysis", "Document", "analyse", "analyse_documents", "load", "__version__"]
 
 
@@ -30,8 +29,8 @@ def analyse_documents(documents: Iterable[Document], nlp: Language | None = None
     """Analyse documents in order through one pipeline (`nlp`, else the process's own), in
     batches: one parse each. Documents are read from the iterable as the batches need them, so a
     long corpus is never held whole."""
+    from saywho.facts import TEXT_CODES, text_warnings
     from saywho.nlp import analyse, load_pipeline
-    from saywho.reading import text_warnings
 
     waiting: deque[Document] = deque()
 

@@ -727,7 +727,7 @@ def link_statements(quotes: Sequence[QuoteRecord]) -> list[Statement]:
 # --- wording differences ------------------------------------------------------------------------
 
 
-def _quoted_words(quote: QuoteRecord) -> list[str]:
+def quoted_words(quote: QuoteRecord) -> list[str]:
     """The words inside a direct quote's quotation marks, as written, punctuation at their edges off."""
     raw = [w.strip(QUOTE_MARKS + ".,;:!?…()[]—–-") for w in wording_of(quote).split()]
     return [w for w in raw if w]
@@ -777,10 +777,10 @@ def wording_differences(quotes: Sequence[QuoteRecord]) -> tuple[list[str], list[
     firsts: dict[tuple[str, ...], int] = {}
     for i, q in enumerate(quotes):
         if q.type == "direct":
-            firsts.setdefault(tuple(_compared(w) for w in _quoted_words(q)), i)
+            firsts.setdefault(tuple(_compared(w) for w in quoted_words(q)), i)
     differences = []
     for i, j in combinations(sorted(firsts.values()), 2):
-        a, b = _quoted_words(quotes[i]), _quoted_words(quotes[j])
+        a, b = quoted_words(quotes[i]), quoted_words(quotes[j])
         if misquotes(a, b):
             differences.append({"quotes": [i, j], "diff": word_diff(a, b)})
     return (["wording_differs"] if differences else []), differences

@@ -4,10 +4,7 @@ without the marks."""
 
 from __future__ import annotations
 
-from saywho.facts import (
-    EDGE,
-    quoted_spans,  # noqa: F401  (for training/, until it imports from saywho.facts)
-)
+from saywho.facts import EDGE
 
 
 def strip_marks(text: str, start: int, end: int) -> tuple[int, int]:

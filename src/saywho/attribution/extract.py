@@ -22,7 +22,7 @@ from saywho.attribution.cues import according_to, colon_lines, signature_lines
 from saywho.attribution.direct import strip_marks
 from saywho.attribution.layout import Intervals, SpanIndex, char_bounds, char_span, trim, whole_words
 from saywho.attribution.learned import AttributionModels
-from saywho.facts import paragraph, quoted_spans, same_sentence, sentence, sentence_bounds
+from saywho.facts import paragraph, quotations, same_sentence, sentence, sentence_bounds
 
 SOURCE, CUE, CONTENT = (R.ROLES.index(r) for r in ("SOURCE", "CUE", "CONTENT"))
 TELL_LEMMAS = {"tell", "ask", "inform", "assure", "warn", "remind", "urge", "brief"}
@@ -46,7 +46,7 @@ ORPHAN_MIN = 0.3  # mean CONTENT probability a cue's clause needs when the tagge
 
 def role_probabilities(doc: Doc, tagger: Model | None) -> numpy.ndarray | None:
     """The tagger's role probabilities for the Doc, quotation marks marked (roles.predict)."""
-    return R.predict(doc, R.quote_state(doc, quoted_spans(doc.text)), tagger)
+    return R.predict(doc, R.quote_state(doc, quotations(doc)), tagger)
 
 
 def source_runs(doc: Doc, probs: numpy.ndarray) -> list[Span]:
@@ -58,7 +58,7 @@ def candidates(doc: Doc, models: AttributionModels) -> list[Attribution]:
     """Every attribution the assembly proposes, with the signs keep.py weighs: the tagger and the
     source model are those of `models` (training gives each article a tagger that did not learn
     from it, and leaves the source model out to learn it)."""
-    found_quotes = quoted_spans(doc.text)
+    found_quotes = quotations(doc)  # found once per Doc (facts), as entities and speakers read them
     probs = R.predict(doc, R.quote_state(doc, found_quotes), models.tagger)
     if probs is None:
         return []

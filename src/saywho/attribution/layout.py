@@ -10,11 +10,6 @@ from typing import Generic, TypeVar
 
 from spacy.tokens import Doc, Span
 
-# Sentences and paragraphs are document facts now (saywho.facts); their names stay importable from
-# here only until attribution/extract.py and attribution/sources.py, being reworked at the same time,
-# import them from saywho.facts.
-from saywho.facts import paragraph, same_sentence, sentence, sentence_bounds  # noqa: F401
-
 T = TypeVar("T")
 
 

@@ -130,7 +130,7 @@ def _predict_in_pieces(model: Model, rows: numpy.ndarray, size: int = PIECE_TOKE
 
 
 def quote_state(doc: Doc, spans: list[tuple[int, int, int, int]]) -> numpy.ndarray:
-    """Per token: 1 inside a quotation, 2 a quotation mark, 0 elsewhere (spans from direct.quoted_spans)."""
+    """Per token: 1 inside a quotation, 2 a quotation mark, 0 elsewhere (spans from facts.quotations)."""
     state = numpy.zeros(len(doc), dtype=numpy.uint64)
     if not spans:
         return state

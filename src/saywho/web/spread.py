@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# The words inside a quotation as statement linking compares them (edge punctuation off), so that
-# the page marks what the statement's `differences` record, and punctuation alone is no difference.
-from saywho.statements import QuoteRecord, misquotes, word_diff
-from saywho.statements import _quoted_words as quoted_words
+# quoted_words: the words inside a quotation as statement linking compares them (edge punctuation
+# off), so that the page marks what the statement's `differences` record.
+from saywho.statements import QuoteRecord, misquotes, quoted_words, word_diff
 from saywho.web.markup import diff_pieces
 
 

@@ -43,6 +43,7 @@ for name in sys.argv[1:]:
         break
     except OSError:
         continue
+nlp.add_pipe("saywho_lines", before="parser")
 for step in ("attributions", "entities", "speakers", "times", "checks"):
     nlp.add_pipe(f"saywho_{step}")
 doc = nlp.make_doc(sys.stdin.buffer.read().decode("utf-8"))

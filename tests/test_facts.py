@@ -31,6 +31,16 @@ def test_sentences_are_numbered_from_the_parse(parsed) -> None:
     assert not same_sentence(doc[0:1], doc[tom : tom + 1])
 
 
+def test_a_sentence_never_runs_across_a_line(parsed) -> None:
+    # A headline and a share line have no full stop; the parser alone ran them into the lede.
+    text = (
+        "Black Lawmakers Take Aim At Trump Over Birther Claims\n\nShare on Facebook  |  Share on Twitter\n\n"
+        "Trump's fixation with the birthplace is an insult, leading black lawmakers stated Friday."
+    )
+    doc = parsed(text)
+    assert [s.text.strip() for s in doc.sents] == [line for line in text.split("\n") if line]
+
+
 def test_blank_lines_even_of_spaces_are_one_paragraph_break(parsed) -> None:
     doc = parsed("First paragraph here.\n  \n\nSecond one here.\nThird one.")
     second = next(t.i for t in doc if t.text == "Second")

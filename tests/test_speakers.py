@@ -202,6 +202,30 @@ ONE_SPEAKER = [
         "Jo-Renee Formicola",
         id="Ms. goes to the namesake whose hyphenated first name the list does not call male",
     ),
+    pytest.param(
+        "“I do not have a habit of supporting people who attack my wife,” said Kruz then.\n\n"
+        "On Friday Trump in his statement noted: “I am very honored by the support of Kruz.”",
+        "I am very honored by the support of Kruz.",
+        ("his", 0),
+        "Trump",
+        id="a pronoun's own sentence names its antecedent before the last speaker does",
+    ),
+    pytest.param(
+        "The leading Democrat in the Intelligence Committee of the House of Representatives Adam "
+        "Schiff called on President Obama to answer Russia for the interference.",
+        "President Obama to answer Russia for the interference",
+        ("The leading Democrat in the Intelligence Committee of the House of Representatives Adam Schiff", 0),
+        "Adam Schiff",
+        id="the person's name closing a description built on a party word is the speaker",
+    ),
+    pytest.param(
+        "Mayor of New York Bill de Blasio called the explosion an intended act.\n\n"
+        "According to the mayor, they do not see a connection with terrorism.",
+        "they do not see a connection with terrorism",
+        ("the mayor", 0),
+        "Bill de Blasio",
+        id="a title's head is its word before 'of': the mayor is the Mayor of New York",
+    ),
 ]
 
 

@@ -1,6 +1,10 @@
 """saywho's steps as spaCy components, each registered by name (pyproject's spacy_factories entry
 points, so `nlp.add_pipe("saywho_attributions")` works without importing saywho first).
 
+Before the English model's parser:
+
+  saywho_lines         sets token.is_sent_start at each line's first word (facts.line_starts)
+
 In order, after the English model's parser and NER (`nlp.analyze_pipes()` checks it):
 
   saywho_attributions  requires the parse, tags, lemmas, entity types; assigns doc._.attributions
@@ -23,11 +27,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from saywho import checks, entities, shipped, times
+from saywho import checks, entities, facts, shipped, times
 from saywho.attribution import find_attributions
 from saywho.attribution.learned import AttributionModels
 from saywho.attribution.speakers import to_quotes
 
+# saywho_lines runs with the English model (before its parser), so it is not among these.
+LINES = "saywho_lines"
 COMPONENTS = ("saywho_attributions", "saywho_entities", "saywho_speakers", "saywho_times", "saywho_checks")
 
 for _name in ("published", "attributions", "entities", "quotes", "warnings"):
@@ -94,6 +100,16 @@ class Attributions:
         return self
 
 
+def _lines(doc: Doc) -> Doc:
+    # A headline, a share line or a dateline has no full stop: the parser ran them into the first
+    # sentence ("Black Lawmakers Rip Trump ... WASHINGTON ― Trump's obsession ..., lawmakers said"),
+    # and the quote with them. A line is a paragraph here (facts.paragraph_starts), so a sentence
+    # never crosses one; the parser keeps boundaries set before it.
+    for i in facts.line_starts(doc):
+        doc[i].is_sent_start = True
+    return doc
+
+
 def _entities(doc: Doc) -> Doc:
     doc._.entities = entities.find_entities(doc, _needed(doc, "attributions", "saywho_entities"))
     return doc
@@ -129,6 +145,11 @@ def make_attributions(nlp: Language, name: str, source_model: bool, calibrate: b
     return Attributions(name, source_model=source_model, calibrate=calibrate)
 
 
+@Language.factory(LINES, assigns=["token.is_sent_start"])
+def make_lines(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return _lines
+
+
 @Language.factory("saywho_entities", requires=["doc.ents", "doc._.attributions"], assigns=["doc._.entities"])
 def make_entities(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     return _entities
@@ -154,6 +175,9 @@ def make_checks(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 def add_components(nlp: Language, config: Mapping[str, Mapping[str, Any]] | None = None) -> Language:
     """Add saywho's components a pipeline lacks, in order, each with its `config` entry if any, and
     check their models now (a missing file is one error here, not empty results later)."""
+    if LINES not in nlp.pipe_names:
+        where = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
+        nlp.add_pipe(LINES, **where)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config=dict((config or {}).get(name, {})))

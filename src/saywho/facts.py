@@ -83,6 +83,19 @@ def paragraph_starts(doc: Doc) -> list[int]:
     return starts
 
 
+def line_starts(doc: Doc) -> list[int]:
+    """Token index of the first word of each line after the first (spaces are no word)."""
+    starts, after_break = [], False
+    for token in doc:
+        if token.is_space:
+            after_break = after_break or "\n" in token.text
+            continue
+        if after_break:
+            starts.append(token.i)
+        after_break = "\n" in token.whitespace_
+    return starts
+
+
 def paragraph_at(doc: Doc, offset: int) -> int:
     """Number of the paragraph holding character `offset` (0 for the first)."""
     return bisect_right(paragraph_starts(doc), offset) - 1

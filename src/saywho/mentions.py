@@ -139,8 +139,9 @@ def title_word(token: Token) -> bool:
 
 
 def title_head(title: str) -> str:
-    """A title's last word, written out: "Sen." -> "senator", "opposition leader" -> "leader"."""
-    word = title.split()[-1].rstrip(".").casefold()
+    """A title's head word, written out: its last word before any "of" ("Sen." -> "senator",
+    "opposition leader" -> "leader", "Mayor of New York" -> "mayor")."""
+    word = title.split(" of ", 1)[0].split()[-1].rstrip(".").casefold()
     return TITLE_ABBREVIATIONS.get(word, word)
 
 
@@ -265,7 +266,7 @@ def source_head(source: Span, ends: Callable[[], set[str]] | None = None) -> Sou
     if name is not None and _one_of(name, source):
         return SourceHead(source, "description")  # "One Republican": a person we cannot name
     if name is not None:
-        return SourceHead(name, "name")
+        return SourceHead(_person_closing(core, root, name) or name, "name")
     lemma = root.lemma_.casefold()
     for child in root.children:
         inside = core.start <= child.i < core.end
@@ -291,6 +292,19 @@ def source_head(source: Span, ends: Callable[[], set[str]] | None = None) -> Sou
     if of and (lemma in QUANTITY_WORDS or kind == "GROUP"):
         end, kind = of[0].right_edge.i + 1, "GROUP"  # its whole description: "members of Congress"
     return SourceHead(source.doc[start:end], "description", kind)
+
+
+def _person_closing(core: Span, root: Token, name: Span) -> Span | None:
+    """The person's name that closes a description built on a party or title word: "The leading
+    Democrat in the Intelligence Committee Adam Schiff", "Mayor of New York Bill de Blasio" (NER
+    may take "Mayor" for a name). A name before the head ("Clinton's spokesman") does not count."""
+    if name[-1].ent_type_ == "PERSON" and not (len(name) == 1 and name[0].lower_ in NAME_TITLES):
+        return None
+    last = core[-1]
+    if last.i <= root.i or last.ent_type_ != "PERSON" or last.pos_ != "PROPN":
+        return None
+    person = trim(entity_at(last))
+    return person if person is not None and person.start > root.i else None
 
 
 def _specified(head: Token) -> bool:

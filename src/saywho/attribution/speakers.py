@@ -184,8 +184,10 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     # Salient first: the latest subjects and speakers before it, in its paragraph or the one before;
     # then anyone named in its sentence or the one before (gender may choose them).
     ids = list(ctx.events.between(ctx.paragraph_start(pos), pos))
+    own = sentence_start(ctx.doc, sentence(ctx.doc, token.i))
     previous = sentence_start(ctx.doc, max(sentence(ctx.doc, token.i) - 1, 0))
-    candidates = _latest_first(ids + _named_before(token, max(previous, first), ctx), ctx, pronoun)
+    here = _named_before(token, max(own, first), ctx)
+    candidates = _latest_first(here + ids + _named_before(token, max(previous, first), ctx), ctx, pronoun)
     if not candidates:  # else anyone named in the window, nearest first
         candidates = _latest_first(_named_before(token, first, ctx), ctx, pronoun)
     if not candidates:  # else the latest attributed speaker or subject anywhere before

@@ -81,10 +81,23 @@ def snapshot(conn: sqlite3.Connection) -> tuple[set, set, dict]:
     return set(persons.values()), statements, speakers
 
 
+def classes_out_of_step(conn: sqlite3.Connection) -> int:
+    """Quotes whose wording class row (linking's candidates) is missing, or says another speaker
+    than the quote's person and group (kept in step by the schema's triggers)."""
+    sql = (
+        "SELECT count(*) FROM quotes q LEFT JOIN quote_classes c ON c.quote = q.id"
+        " LEFT JOIN persons p ON p.id = q.person_id WHERE c.quote IS NULL"
+        " OR c.person != coalesce(q.person_id, 0)"
+        " OR c.grp != (q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0))"
+    )
+    return conn.execute(sql).fetchone()[0]
+
+
 def grown(path: Path, analyses: list[Analysis], order: list[int]) -> tuple[set, set, dict]:
     conn = connect(path)
     for i in order:
         store(conn, [analyses[i]])
+    assert classes_out_of_step(conn) == 0
     shot = snapshot(conn)
     relink(conn)
     assert snapshot(conn) == shot  # relinking everything changes nothing
@@ -168,3 +181,34 @@ def test_a_person_left_by_one_write_and_taken_by_the_next_keeps_its_statement(tm
     assert conn.execute("SELECT person_id FROM statements").fetchall() == [(pid,)]
     assert conn.execute("SELECT type FROM persons WHERE id = ?", (pid,)).fetchone() == ("GROUP",)
     assert keys <= moved
+    assert conn.execute("SELECT DISTINCT grp FROM quote_classes").fetchall() == [(1,)]  # now a group's
+    assert classes_out_of_step(conn) == 0
+
+
+@needs_extraction_model
+def test_a_schema_4_store_is_migrated_and_relinked_to_the_same_statements(
+    tmp_path: Path, fixture_analyses: list[Analysis]
+) -> None:
+    """Schema 4 kept a row per quote and wording key; schema 5 a row per wording class. The old
+    tables go, the new ones are made, and the next refresh relinks the store whole."""
+    path = tmp_path / "s.db"
+    conn = connect(path)
+    store(conn, fixture_analyses)
+    before = snapshot(conn)
+    with transaction(conn):
+        for trigger in ("quote_classes_speaker", "persons_class_insert", "persons_class_update"):
+            conn.execute(f"DROP TRIGGER {trigger}")
+        for table in ("quote_classes", "class_keys", "wording_classes"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("CREATE TABLE quote_keys (key TEXT NOT NULL, quote INTEGER NOT NULL)")
+        conn.execute("CREATE TABLE quote_vectors (quote INTEGER PRIMARY KEY, vector BLOB, digest TEXT)")
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    conn.close()
+    conn = connect(path)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"quote_classes", "class_keys", "wording_classes"} <= tables
+    assert not {"quote_keys", "quote_vectors"} & tables
+    assert conn.execute("SELECT count(*) FROM quote_classes").fetchone() == (0,)
+    refresh(conn)
+    assert classes_out_of_step(conn) == 0
+    assert snapshot(conn) == before

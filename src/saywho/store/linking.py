@@ -60,7 +60,7 @@ from saywho.statements import (
 )
 from saywho.store import derived, units
 from saywho.store.derived import chunks
-from saywho.store.schema import RELINK_KEY, get_meta, set_meta, transaction
+from saywho.store.schema import RELINK_KEY, get_meta, group_speaks, set_meta, transaction
 from saywho.store.write import STALE_KEY, to_json
 
 Key = tuple[str, str]  # (article id, entity id)
@@ -220,16 +220,49 @@ def quote_keys(quote: QuoteRecord) -> set[str]:
     return (index_keys(text_wording(compared_text(quote))) - common_keys()) | {copy_key(quote)}
 
 
+def quote_digest(quote: QuoteRecord) -> str:
+    """What statement comparison reads of a quote besides its speaker (its compared words, the
+    fragments its sentences are cut at, its type, whether a pronoun named the speaker): copies of
+    one quote share it, are one wording class, and are compared once."""
+    seen = [compared_text(quote), list(quote.quoted), quote.type, quote.pronoun]
+    return hashlib.sha1(to_json(seen).encode("utf-8")).hexdigest()
+
+
+def class_ids(conn: sqlite3.Connection, digests: Iterable[str]) -> dict[str, int]:
+    out = {}
+    for chunk in chunks(sorted(set(digests))):
+        sql = f"SELECT digest, id FROM wording_classes WHERE digest IN ({','.join('?' * len(chunk))})"
+        out.update(conn.execute(sql, chunk).fetchall())
+    return out
+
+
 def store_quotes(conn: sqlite3.Connection, quotes: dict[int, QuoteRecord]) -> None:
+    """Put each quote in its wording class, with its speaker as comparison sees it; a wording not
+    stored yet gets its class, keys and embedding (a copy costs a row, not an embedding)."""
     ids = sorted(quotes)
-    vectors = embed([compared_text(quotes[i]) for i in ids])
+    digests = {i: quote_digest(quotes[i]) for i in ids}
+    known = class_ids(conn, digests.values())
+    new: dict[str, QuoteRecord] = {}
+    for i in ids:
+        if digests[i] not in known:
+            new.setdefault(digests[i], quotes[i])
+    if new:
+        order = sorted(new)
+        texts = [compared_text(new[d]) for d in order]
+        vectors = embed(texts)
+        conn.executemany(
+            "INSERT INTO wording_classes (digest, vector, terms) VALUES (?, ?, ?)",
+            [(d, vectors[n].tobytes(), len(text_wording(texts[n]).terms)) for n, d in enumerate(order)],
+        )
+        known.update(class_ids(conn, order))
+        conn.executemany(
+            "INSERT OR IGNORE INTO class_keys (key, class) VALUES (?, ?)",
+            [(k, known[d]) for d in order for k in quote_keys(new[d])],
+        )
     conn.executemany(
-        "INSERT OR REPLACE INTO quote_vectors (quote, vector, digest) VALUES (?, ?, ?)",
-        [(i, vectors[n].tobytes(), quote_digest(quotes[i])) for n, i in enumerate(ids)],
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO quote_keys (key, quote) VALUES (?, ?)",
-        [(k, i) for i in ids for k in quote_keys(quotes[i])],
+        "INSERT OR REPLACE INTO quote_classes (quote, class, grp, person)"
+        f" SELECT q.id, ?, {group_speaks('q')}, coalesce(q.person_id, 0) FROM quotes q WHERE q.id = ?",
+        [(known[digests[i]], i) for i in ids],
     )
 
 
@@ -246,7 +279,7 @@ def relink(conn: sqlite3.Connection, scheduler: str | None = None) -> None:
     with transaction(conn):
         for table in (
             "linking_records", "name_keys", "article_places", "article_ngrams", "linking_units",
-            "unit_counts", "unit_keys", "quote_keys", "quote_vectors",
+            "unit_counts", "unit_keys", "quote_classes", "class_keys", "wording_classes",
         ):  # fmt: skip
             conn.execute(f"DELETE FROM {table}")
         raw = raw_records(conn, None)
@@ -475,15 +508,25 @@ def group_closure(
     touched: set[Key],
     bound: int,
 ) -> dict[Key, SpeakerRecord]:
-    """The group records linked to `seeds` (people.group_edge), old groups whole."""
+    """The group records linked to `seeds` (people.group_edge), old groups whole. Each article's
+    persons and each article's groups of a description are read once, however many records of
+    the closure (copies of one story) lead to them."""
     records = dict(seeds)
     rare_cache: dict[int, list[str] | None] = {}
+    named: dict[str, set[int]] = {}
+    expanded: set[tuple[str, str]] = set()  # (article, description) whose neighbours were read
+    read: set[tuple[str, str]] = set()  # (article, description) whose group records were read
 
     def rare_articles(pid: int) -> list[str] | None:
         if pid not in rare_cache:
             found = person_articles(conn, pid, bound + 1)
             rare_cache[pid] = found if len(found) <= bound else None
         return rare_cache[pid]
+
+    def persons(articles: set[str]) -> dict[str, set[int]]:
+        unread = articles - set(named)
+        named.update(dict.fromkeys(unread, set()) | persons_of(conn, unread))
+        return {a: named[a] for a in articles}
 
     todo = list(records)
     pids_seen: set[int] = set()
@@ -498,15 +541,17 @@ def group_closure(
                     records[k] = r
                     todo.append(k)
         gkey = group_key_text(record)
-        if gkey == "[]":
-            continue
-        mine = persons_of(conn, [key[0]])[key[0]]
+        if gkey == "[]" or (key[0], gkey) in expanded:
+            continue  # another record of this article and description led here already
+        expanded.add((key[0], gkey))
+        mine = persons({key[0]})[key[0]]
         rare = {p for p in mine if rare_articles(p) is not None}
         near = {a for p in rare for a in rare_articles(p) or ()} - {key[0]}
-        theirs = persons_of(conn, near)
+        theirs = persons(near)
         for article in near:
-            if len(rare & theirs[article]) < people.STORY_SHARED:
+            if len(rare & theirs[article]) < people.STORY_SHARED or (article, gkey) in read:
                 continue
+            read.add((article, gkey))
             for k, (r, _, pid) in linking_rows(
                 conn, "article_id = ? AND family = 'group' AND group_key = ?", (article, gkey)
             ).items():
@@ -539,7 +584,9 @@ def relink_statements(
         )
         seeds |= {row[0] for row in rows}
     old = {row[0] for row in conn.execute("SELECT statement_id FROM pending_statements")}
-    if len(seeds) * 2 >= conn.execute("SELECT count(*) FROM quotes").fetchone()[0]:
+    # The quotes counted up to twice the seeds only: a small change costs no count of the store.
+    stored = conn.execute("SELECT count(*) FROM (SELECT 1 FROM quotes LIMIT ?)", (2 * len(seeds) + 1,))
+    if len(seeds) * 2 >= stored.fetchone()[0]:
         # Most of the store changed (a first, bulk ingest): all of it is linked, with no search
         # for what the change reaches, which would cost more.
         quotes = derived.load_quote_records(conn)
@@ -550,13 +597,12 @@ def relink_statements(
     old |= statements_of(conn, quotes.values())
     quotes.update(derived.load_quote_records(conn, members_of(conn, old)))
     todo = list(quotes)
-    memo: dict[tuple[tuple, ClassKey], bool] = {}
+    seen = Comparisons()
     while todo:
         found = set()
         for qid in todo:
-            if len(memo) > MEMO_SIZE:
-                memo.clear()  # memory stays bounded; comparisons are only repeated
-            found |= linked(conn, qid, quotes[qid], memo) - set(quotes)
+            seen.bound()
+            found |= linked(conn, qid, quotes[qid], seen) - set(quotes)
         more = derived.load_quote_records(conn, found)
         statements = statements_of(conn, more.values()) - old
         old |= statements
@@ -588,82 +634,127 @@ def members_of(conn: sqlite3.Connection, statements: Iterable[int]) -> set[int]:
     return out
 
 
-GROUP_OF = "(q.speaker_kind = 'group' OR coalesce(p.type IN ('GROUP', 'NORP'), 0))"
-# A candidate's speaker as comparison sees it beside a quote's: none (0), the same person (1), another (2).
-RELATION = "(CASE WHEN q.person_id IS NULL THEN 0 WHEN q.person_id = ? THEN 1 ELSE 2 END)"
-# Candidates a class at a time (`ClassKey`): copies of a quote are one row, however many, and so
-# are quotes alike but for whose they are (a person per record, one in each copy of an article).
-CLASS_SELECT = (
-    f"SELECT v.digest, {GROUP_OF} AS grp, {RELATION} AS rel, min(q.id) FROM quote_keys k"
-    " JOIN quotes q ON q.id = k.quote JOIN quote_vectors v ON v.quote = q.id"
-    " LEFT JOIN persons p ON p.id = q.person_id WHERE k.key = ? AND q.id != ?"
-    " GROUP BY v.digest, grp, rel"
+ClassKey = tuple[int, int, int]  # (wording class, group, relation): what comparison sees of a candidate
+# A candidate's speaker beside a quote's (person `?2`, -1 for none; `?3`: the same, 0 for none):
+# none (0), the same person (1), another (2, the persons below it and above it).
+RELATIONS = ((0, "person = 0"), (1, "person = ?2"), (2, "person > 0 AND person < ?2"), (2, "person > ?3"))
+# A quote of each (group, relation) of each wording class in `?4` other than the quote `?1`: index
+# seeks, however many copies the class holds.
+REPRESENTATIVES = "SELECT c.value, " + ", ".join(
+    f"(SELECT quote FROM quote_classes WHERE class = c.value AND grp = {group} AND {where} AND quote != ?1"
+    " LIMIT 1)"
+    for group in (0, 1)
+    for _, where in RELATIONS
+) + " FROM json_each(?4) c"  # fmt: skip
+# The wording classes a person's quotes are in, one index seek each (not a row per copy).
+PERSON_CLASSES = (
+    "WITH RECURSIVE s(c) AS ("
+    "SELECT (SELECT class FROM quote_classes WHERE person = ?1 ORDER BY class LIMIT 1) UNION ALL"
+    " SELECT (SELECT class FROM quote_classes WHERE person = ?1 AND class > s.c ORDER BY class LIMIT 1)"
+    " FROM s WHERE s.c IS NOT NULL)"
+    " SELECT w.id, w.vector FROM s JOIN wording_classes w ON w.id = s.c"
 )
-NEAR_SELECT = (
-    f"SELECT v.digest, {GROUP_OF} AS grp, v.vector, min(q.id) FROM quotes q"
-    " JOIN quote_vectors v ON v.quote = q.id LEFT JOIN persons p ON p.id = q.person_id"
-    " WHERE q.person_id = ? AND q.id != ? GROUP BY v.digest, grp"
-)
-MEMBERS_SELECT = (
-    "SELECT q.id FROM quote_keys k JOIN quotes q ON q.id = k.quote JOIN quote_vectors v ON v.quote = q.id"
-    f" LEFT JOIN persons p ON p.id = q.person_id WHERE k.key = ? AND v.digest = ? AND {GROUP_OF} = ?"
-    f" AND {RELATION} = ?"
-)
-ClassKey = tuple[str, int, int]  # (digest, group, relation): what comparison sees of a candidate
 
 
-def quote_digest(quote: QuoteRecord) -> str:
-    """What statement comparison reads of a quote besides its speaker (its compared words, the
-    fragments its sentences are cut at, its type, whether a pronoun named the speaker): copies of
-    one quote share it, and are compared once."""
-    seen = [compared_text(quote), list(quote.quoted), quote.type, quote.pronoun]
-    return hashlib.sha1(to_json(seen).encode("utf-8")).hexdigest()
+class Comparisons:
+    """What one relinking remembers (bounded: MEMO_SIZE): each pair of classes compared, and each
+    person's wording classes with their embeddings (the candidates close in meaning)."""
+
+    def __init__(self) -> None:
+        self.accepted: dict[tuple[tuple, ClassKey], bool] = {}
+        self.persons: dict[int, tuple[list[int], np.ndarray]] = {}
+
+    def bound(self) -> None:
+        if len(self.accepted) + len(self.persons) > MEMO_SIZE:
+            self.accepted.clear()  # memory stays bounded; comparisons are only repeated
+            self.persons.clear()
+
+    def person_classes(self, conn: sqlite3.Connection, person: int) -> tuple[list[int], np.ndarray]:
+        if person not in self.persons:
+            rows = conn.execute(PERSON_CLASSES, (person,)).fetchall()
+            vectors = [np.frombuffer(v, dtype=np.float32) for _, v in rows]
+            self.persons[person] = ([c for c, _ in rows], np.stack(vectors) if vectors else np.zeros((0, 0)))
+        return self.persons[person]
 
 
-def stored_vector(conn: sqlite3.Connection, qid: int) -> np.ndarray:
-    (blob,) = conn.execute("SELECT vector FROM quote_vectors WHERE quote = ?", (qid,)).fetchone()
-    return np.frombuffer(blob, dtype=np.float32)
+def relation_params(quote: QuoteRecord) -> tuple[int, int]:
+    return (-1, 0) if quote.person is None else (quote.person, quote.person)
 
 
-def linked(
-    conn: sqlite3.Connection, qid: int, quote: QuoteRecord, memo: dict[tuple[tuple, ClassKey], bool]
-) -> set[int]:
+def representatives(
+    conn: sqlite3.Connection, qid: int, quote: QuoteRecord, classes: Iterable[int]
+) -> dict[ClassKey, int]:
+    """A quote other than `qid` of each (group, relation) of `classes` that has one."""
+    out: dict[ClassKey, int] = {}
+    same, above = relation_params(quote)
+    for chunk in chunks(sorted(set(classes))):
+        for cls, *found in conn.execute(REPRESENTATIVES, (qid, same, above, json.dumps(chunk))):
+            for n, other in enumerate(found):
+                if other is not None:
+                    out.setdefault((cls, n // len(RELATIONS), RELATIONS[n % len(RELATIONS)][0]), other)
+    return out
+
+
+def class_members(conn: sqlite3.Connection, quote: QuoteRecord, found: ClassKey) -> set[int]:
+    """Every quote of the wording class, group and relation `found`."""
+    cls, group, relation = found
+    same, above = relation_params(quote)
+    out = set()
+    for kind, where in RELATIONS:
+        if kind == relation:
+            sql = f"SELECT quote FROM quote_classes WHERE class = ?1 AND grp = ?4 AND {where}"
+            out |= {row[0] for row in conn.execute(sql, (cls, same, above, group))}
+    return out
+
+
+def linked(conn: sqlite3.Connection, qid: int, quote: QuoteRecord, seen: Comparisons) -> set[int]:
     """The quotes link_statements may link `quote` with: its candidates (shared index keys, a
     copy, or the same person's close embeddings) that statements' own comparison accepts. The
-    candidates are read and compared a class at a time (`ClassKey`: a quote's copies are one
-    class, alike to comparison), each pair of classes once a refresh (`memo`), with the stored
-    embeddings; the quotes of a class accepted are then read through its copy key."""
-    shared: dict[ClassKey, int] = defaultdict(int)
-    copies: set[ClassKey] = set()
-    first: dict[ClassKey, int] = {}
-    for key in quote_keys(quote):
-        for digest, group, relation, other in conn.execute(CLASS_SELECT, (quote.person, key, qid)):
-            found = (digest, group, relation)
-            first[found] = min(first.get(found, other), other)
-            if key.startswith(COPY_KEY):
-                copies.add(found)
-            else:
-                shared[found] += 1
-    mine = stored_vector(conn, qid)
-    near: set[ClassKey] = set()
+    candidates are wording classes (a quote's copies are one, alike to comparison) read from
+    their keys' rows and each person's classes, then split by what comparison sees of their
+    speakers (`ClassKey`); each pair is compared once a relinking (`seen`), with the stored
+    embeddings; the quotes of a class accepted are then read whole."""
+    mine_class, blob = conn.execute(
+        "SELECT c.class, w.vector FROM quote_classes c JOIN wording_classes w ON w.id = c.class"
+        " WHERE c.quote = ?",
+        (qid,),
+    ).fetchone()
+    mine = np.frombuffer(blob, dtype=np.float32)
+    shared: dict[int, int] = defaultdict(int)
+    keys = sorted(quote_keys(quote) - {copy_key(quote)})
+    for chunk in chunks(keys):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT class, count(*) FROM class_keys WHERE key IN ({marks}) GROUP BY class"
+        for cls, n in conn.execute(sql, chunk):
+            shared[cls] += n
+    copies = {
+        row[0] for row in conn.execute("SELECT class FROM class_keys WHERE key = ?", (copy_key(quote),))
+    }
+    near: set[int] = set()
     if quote.named_person is not None:
-        for digest, group, vector, other in conn.execute(NEAR_SELECT, (quote.person, qid)):
-            if float(np.frombuffer(vector, dtype=np.float32) @ mine) >= PARAPHRASE_SAME:
-                found = (digest, group, 1)
-                first[found] = min(first.get(found, other), other)
-                near.add(found)
-    mine_key = (quote_digest(quote), quote.person, int(quote.group))
+        classes, vectors = seen.person_classes(conn, quote.person)
+        if classes:
+            near = {c for c, score in zip(classes, vectors @ mine, strict=True) if score >= PARAPHRASE_SAME}
+    candidates = {c for c, n in shared.items() if n >= 2} | copies | near
+    mine_key = (mine_class, quote.person, int(quote.group))
     size = len(text_wording(compared_text(quote)).terms)
     out = set()
-    for found, other in first.items():
-        if (mine_key, found) not in memo:
-            memo[(mine_key, found)] = accepts(
-                conn, quote, mine, other, size, shared.get(found, 0), found in copies, found in near
+    for found, other in representatives(conn, qid, quote, candidates).items():
+        cls, _, relation = found
+        if (mine_key, found) not in seen.accepted:
+            seen.accepted[(mine_key, found)] = accepts(
+                conn,
+                quote,
+                mine,
+                other,
+                cls,
+                size,
+                shared.get(cls, 0),
+                cls in copies,
+                relation == 1 and cls in near,
             )
-        if memo[(mine_key, found)]:
-            record = derived.load_quote_records(conn, [other])[other]
-            rows = conn.execute(MEMBERS_SELECT, (copy_key(record), *found[:2], quote.person, found[2]))
-            out |= {row[0] for row in rows} - {qid}
+        if seen.accepted[(mine_key, found)]:
+            out |= class_members(conn, quote, found) - {qid}
     return out
 
 
@@ -672,25 +763,22 @@ def accepts(
     quote: QuoteRecord,
     vector: np.ndarray,
     other: int,
+    cls: int,
     size: int,
     n: int,
     copy: bool,
     near: bool,
 ) -> bool:
-    """Whether link_statements may link `quote` with the quote `other` (found under `n` shared
-    index keys, as a `copy`, or `near` in meaning)."""
-    if not (copy or near or n >= 2):
-        return False  # no candidate: not read
+    """Whether link_statements may link `quote` with the quote `other` of wording class `cls`
+    (found under `n` shared index keys, as a `copy`, or `near` in meaning)."""
+    blob, terms = conn.execute("SELECT vector, terms FROM wording_classes WHERE id = ?", (cls,)).fetchone()
+    found = copy or n >= 3 or (n == 2 and min(size, terms) <= 2)
+    if not (found or near):
+        return False  # not a pair link_statements scores: the quote is not read
     record = derived.load_quote_records(conn, [other])[other]
     if quote.person != record.person and quote.named_person is not None and record.named_person is not None:
         return False
-    found = (
-        copy
-        or n >= 3
-        or (n == 2 and min(size, len(text_wording(compared_text(record)).terms)) <= 2)
-        or (near and record.named_person is not None)
-    )
-    if not found:
-        return False
-    vectors = np.stack([vector, stored_vector(conn, other)])
+    if not found and record.named_person is None:
+        return False  # close in meaning is a candidate between named persons only
+    vectors = np.stack([vector, np.frombuffer(blob, dtype=np.float32)])
     return _Comparer([quote, record], vectors).linkable(0, 1)[0]

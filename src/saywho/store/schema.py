@@ -18,11 +18,20 @@ from typing import TypeVar
 from saywho.quote_fields import column_definitions
 
 DEFAULT_DB = "saywho.db"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one before giving up
 RETRY_DELAYS = (0.005, 0.2)  # first and longest pause between tries of a statement SQLite will not wait for
 
 T = TypeVar("T")
+
+
+def group_speaks(quote: str) -> str:
+    """Whether a group speaks `quote` (a row alias): linking.GROUP_OF, for the triggers."""
+    return (
+        f"({quote}.speaker_kind = 'group' OR coalesce((SELECT type IN ('GROUP', 'NORP') FROM persons"
+        f" WHERE id = {quote}.person_id), 0))"
+    )
+
 
 TABLES = (
     """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID""",
@@ -172,19 +181,51 @@ LINKING_TABLES = (
         ngram TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (ngram, article_id)
     ) WITHOUT ROWID""",
     "CREATE INDEX article_ngrams_article ON article_ngrams(article_id)",
-    # Each quote's wording keys (statements.index_keys), paraphrase embedding, and a digest of
-    # what comparison reads of it (its copies are compared once: linking.quote_digest).
-    """CREATE TABLE quote_keys (
-        key TEXT NOT NULL,
-        quote INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
-        PRIMARY KEY (key, quote)
-    ) WITHOUT ROWID""",
-    "CREATE INDEX quote_keys_quote ON quote_keys(quote)",
-    """CREATE TABLE quote_vectors (
-        quote INTEGER PRIMARY KEY REFERENCES quotes(id) ON DELETE CASCADE,
+)
+# Schema 5: statement candidates a class of identical quotes at a time. A *wording class* is what
+# comparison reads of a quote besides its speaker (linking.quote_digest): its copies, however many
+# articles carry them, are one class, with one embedding and one row per wording key, so that a
+# key's rows are its distinct wordings. Each quote's class is kept with what comparison sees of its
+# speaker (its person, 0 for none; whether a group speaks), kept in step by triggers as persons are
+# linked: candidates are found by index seeks, never by reading a wording's every copy.
+CLASS_TABLES = (
+    """CREATE TABLE wording_classes (
+        id INTEGER PRIMARY KEY,
+        digest TEXT NOT NULL UNIQUE,
         vector BLOB NOT NULL,
-        digest TEXT NOT NULL
+        terms INTEGER NOT NULL
     )""",
+    """CREATE TABLE class_keys (
+        key TEXT NOT NULL,
+        class INTEGER NOT NULL REFERENCES wording_classes(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, class)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX class_keys_class ON class_keys(class)",
+    """CREATE TABLE quote_classes (
+        quote INTEGER PRIMARY KEY REFERENCES quotes(id) ON DELETE CASCADE,
+        class INTEGER NOT NULL,
+        grp INTEGER NOT NULL,
+        person INTEGER NOT NULL
+    )""",
+    "CREATE INDEX quote_classes_class ON quote_classes(class, grp, person)",
+    "CREATE INDEX quote_classes_person ON quote_classes(person, class, grp)",
+    # A class no quote holds any more goes, with its keys.
+    """CREATE TRIGGER quote_classes_last AFTER DELETE ON quote_classes
+    WHEN NOT EXISTS (SELECT 1 FROM quote_classes WHERE class = old.class) BEGIN
+        DELETE FROM wording_classes WHERE id = old.class;
+    END""",
+    # A quote's speaker as linking.GROUP_OF reads it, after its person or its person's type changes.
+    f"""CREATE TRIGGER quote_classes_speaker AFTER UPDATE OF person_id, speaker_kind ON quotes BEGIN
+        UPDATE quote_classes SET person = coalesce(new.person_id, 0), grp = {group_speaks("new")}
+        WHERE quote = new.id;
+    END""",
+    *(
+        f"""CREATE TRIGGER persons_class_{event.split()[0].lower()} AFTER {event} ON persons BEGIN
+        UPDATE quote_classes SET grp = (SELECT {group_speaks("q")} FROM quotes q
+            WHERE q.id = quote_classes.quote) WHERE person = new.id;
+    END"""
+        for event in ("INSERT", "UPDATE OF type")
+    ),
 )
 # Schema 3: --min-confidence. Counting the quotes at or above a confidence (with a date range) reads
 # this index alone; a page of the few above a high one is sorted from it (search.newest_page).
@@ -192,8 +233,9 @@ CONFIDENCE_INDEX = ("CREATE INDEX quotes_confidence ON quotes(confidence, date)"
 LINKING_OBJECTS = [
     "articles_pending_insert", "articles_pending_delete", "statement_quotes_pending", "pending_articles",
     "pending_statements", "linking_records", "name_keys", "organisation_keys", "article_places",
-    "article_ngrams", "quote_keys", "quote_vectors",
+    "article_ngrams",
 ]  # fmt: skip
+OLD_QUOTE_TABLES = ["quote_keys", "quote_vectors"]  # schemas 2 to 4: a row per quote and key
 # Set when the linking tables must be rebuilt whole (a store made by schema 1, a relink).
 RELINK_KEY = "relink_needed"
 
@@ -270,29 +312,31 @@ def create_tables(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return  # another process made them while this one waited
-        for statement in TABLES + LINKING_TABLES + CONFIDENCE_INDEX:
+        for statement in TABLES + LINKING_TABLES + CLASS_TABLES + CONFIDENCE_INDEX:
             conn.execute(statement)
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring an older store to this schema: the linking tables of this schema (made anew from 2 and
-    3, built whole by the next ingest); from 1 and 2, the confidence index."""
+    """Bring an older store to this schema, its linking built whole by the next ingest (RELINK_KEY):
+    from 2 and 3, the linking tables made anew (schema 4 links persons from units); from 4, the
+    statement candidates' tables (schema 5: a row per wording class, not per quote); from 1 and 2,
+    the confidence index."""
     with transaction(conn):
         version = int(get_meta(conn, "schema_version") or 0)
         if version >= SCHEMA_VERSION:
             return  # another process migrated it while this one waited
-        if version >= 2:  # schema 4 links from units: the linking tables are made anew
+        dropped = OLD_QUOTE_TABLES + (LINKING_OBJECTS if version < 4 else [])
+        if version >= 2:
             for kind, name in conn.execute(
                 "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN"
                 " (SELECT value FROM json_each(?))",
-                (json.dumps(LINKING_OBJECTS),),
+                (json.dumps(dropped),),
             ).fetchall():
                 conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
-        if version < 4:
-            for statement in LINKING_TABLES:
-                conn.execute(statement)
-            set_meta(conn, RELINK_KEY, "1")
+        for statement in (LINKING_TABLES if version < 4 else ()) + CLASS_TABLES:
+            conn.execute(statement)
+        set_meta(conn, RELINK_KEY, "1")
         if version < 3:
             for statement in CONFIDENCE_INDEX:
                 conn.execute(statement)

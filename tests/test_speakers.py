@@ -11,6 +11,7 @@ from saywho.attribution import Attribution
 from saywho.attribution.speakers import to_quotes
 from saywho.checks import check
 from saywho.entities import find_entities
+from saywho.mentions import title_head
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "belarus_volunteers"
 
@@ -373,3 +374,36 @@ def test_a_pronoun_with_nobody_before_it(parsed):
     doc = parsed("“It is over,” she said.")
     quotes = quotes_of(doc, [attribution(doc, "It is over,", "she")])
     assert (quotes[0].speaker.name, quotes[0].speaker.mention.text, quotes[0].flags) == (None, "she", [])
+
+
+def test_a_capitalised_role_alone_names_nobody(parsed):
+    # Headlines capitalise roles; NER and the tagger take them for names.
+    doc = parsed(
+        "Senator from Texas says he cannot allow Clinton to win\n\n"
+        "Lawmaker urges retaliation on Russia\n\n"
+        "Sen. Ted Cruz spoke on Friday."
+    )
+    quotes = quotes_of(
+        doc,
+        [
+            attribution(doc, "he cannot allow Clinton to win", "Senator from Texas", type="indirect"),
+            attribution(doc, "retaliation on Russia", "Lawmaker", type="indirect"),
+        ],
+    )
+    assert [q.speaker.name for q in quotes] == [None, None]
+    assert [q.speaker.mention.text for q in quotes] == ["Senator from Texas", "Lawmaker"]
+    assert not {"Senator", "Lawmaker"} & {e.name for e in find_entities(doc, [])}
+
+
+@pytest.mark.parametrize(
+    ("title", "head"),
+    [
+        ("Sen.", "senator"),
+        ("opposition leader", "leader"),
+        ("Mayor of New York", "mayor"),
+        ("top Democrat on the House Intelligence Committee", "democrat"),
+        ("Minister for Foreign Affairs", "minister"),
+    ],
+)
+def test_a_title_head_is_its_last_word_before_a_preposition(title: str, head: str) -> None:
+    assert title_head(title) == head

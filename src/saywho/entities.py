@@ -35,6 +35,7 @@ from saywho.mentions import (
     is_possessive,
     name_ends,
     relative_antecedent,
+    role_word,
     source_head,
     title_head,
     title_word,
@@ -131,8 +132,8 @@ class _Cluster:
 
 def _mention(span: Span, label: str | None) -> _Mention | None:
     trimmed = trim(span)
-    if trimmed is None:
-        return None
+    if trimmed is None or (len(trimmed) == 1 and role_word(trimmed[0])):
+        return None  # NER takes a headline's capitalised "Senator" or "Mayor" for a name
     doc = span.doc
     before = doc[trimmed.start - 1] if trimmed.start > 0 else None
     honorific = None

@@ -4,6 +4,7 @@ of a source mention name who spoke (`source_head`). Read by the entities of an a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -138,10 +139,14 @@ def title_word(token: Token) -> bool:
     return token.text.rstrip(".").casefold() in TITLE_ABBREVIATIONS and token.pos_ == "PROPN"
 
 
+_TITLE_TAIL = re.compile(r"\s+(?:of|on|in|at|for|from|to|with)\s+", re.IGNORECASE)
+
+
 def title_head(title: str) -> str:
-    """A title's head word, written out: its last word before any "of" ("Sen." -> "senator",
-    "opposition leader" -> "leader", "Mayor of New York" -> "mayor")."""
-    word = title.split(" of ", 1)[0].split()[-1].rstrip(".").casefold()
+    """A title's head word, written out: its last word before any preposition ("Sen." -> "senator",
+    "opposition leader" -> "leader", "Mayor of New York" -> "mayor", "top Democrat on the House
+    Intelligence Committee" -> "democrat")."""
+    word = _TITLE_TAIL.split(title, 1)[0].split()[-1].rstrip(".").casefold()
     return TITLE_ABBREVIATIONS.get(word, word)
 
 
@@ -266,7 +271,11 @@ def source_head(source: Span, ends: Callable[[], set[str]] | None = None) -> Sou
     if name is not None and _one_of(name, source):
         return SourceHead(source, "description")  # "One Republican": a person we cannot name
     if name is not None:
-        return SourceHead(_person_closing(core, root, name) or name, "name")
+        name = _person_closing(core, root, name) or name
+        if not (len(name) == 1 and role_word(name[0])):
+            return SourceHead(name, "name")
+        # "Lawmaker urges retaliation", "Senator from Texas says": a headline capitalises a role,
+        # which names nobody; it is a description (the person, if any, is found as for one).
     lemma = root.lemma_.casefold()
     for child in root.children:
         inside = core.start <= child.i < core.end
@@ -292,6 +301,12 @@ def source_head(source: Span, ends: Callable[[], set[str]] | None = None) -> Sou
     if of and (lemma in QUANTITY_WORDS or kind == "GROUP"):
         end, kind = of[0].right_edge.i + 1, "GROUP"  # its whole description: "members of Congress"
     return SourceHead(source.doc[start:end], "description", kind)
+
+
+def role_word(token: Token) -> bool:
+    """A role or title alone ("Senator", "Lawmaker"): it names nobody."""
+    word = token.lemma_.casefold()
+    return word in PERSON_ROLES or word in NAME_TITLES
 
 
 def _person_closing(core: Span, root: Token, name: Span) -> Span | None:

@@ -10,7 +10,7 @@ import pytest
 
 import saywho
 from saywho.attribution import Attribution
-from saywho.attribution.cues import colon_lines, signature_lines
+from saywho.attribution.cues import colon_lines, inverted_lines, signature_lines
 from saywho.attribution.speakers import to_quotes
 from saywho.entities import find_entities
 from saywho.facts import datelines
@@ -160,3 +160,32 @@ def test_a_reported_question_reads_as_a_question() -> None:
     said = _said("Councillor Ana Ruiz asked why the bridge repairs had been delayed for so long this year.")
     content = next(c for c in said if "bridge repairs" in c)
     assert content.split()[0] == "why" and said[content][0] == "Ana Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("«I do not think the worry about appearance must outweigh the facts», added Schiff.", "Adam Schiff"),
+        (
+            "“I do not think the worry about appearance must outweigh the facts”, said Schiff then.",
+            "Adam Schiff",
+        ),
+    ],
+)
+def test_a_comma_outside_the_closing_mark_still_names_the_speaker_after_it(line: str, speaker: str) -> None:
+    # Translated copies put the comma after the mark; before it, the quote went to the last speaker.
+    said = _said(
+        "Adam Schiff spoke on Monday.\n\n"
+        "President Obama declared: «We had problems with cyber attacks from Russia in the past».\n\n"
+        + line
+        + "\n"
+    )
+    name, mention = said["I do not think the worry about appearance must outweigh the facts"]
+    assert (mention, name.split()[-1]) == ("Schiff", speaker.split()[-1])
+
+
+def test_the_inverted_rule_needs_the_comma_outside_the_mark(parsed) -> None:
+    assert [s.text for _, _, s in inverted_lines(parsed("«We will win this fight», added Anna Lee.\n"))] == [
+        "Anna Lee"
+    ]
+    assert inverted_lines(parsed("“We will win this fight,” added Anna Lee.\n")) == []

@@ -18,7 +18,7 @@ from thinc.api import Model
 from saywho.attribution import Attribution, keep
 from saywho.attribution import roles as R
 from saywho.attribution import sources as S
-from saywho.attribution.cues import according_to, colon_lines, signature_lines
+from saywho.attribution.cues import according_to, colon_lines, inverted_lines, signature_lines
 from saywho.attribution.direct import strip_marks
 from saywho.attribution.layout import Intervals, SpanIndex, char_bounds, char_span, trim, whole_words
 from saywho.attribution.learned import AttributionModels
@@ -67,7 +67,7 @@ def candidates(doc: Doc, models: AttributionModels) -> list[Attribution]:
     labels = probs.argmax(axis=1)
     contents = _snap_to_quotes(doc, _runs(doc, labels, CONTENT), found_quotes)
     contents += _uncaught_quotes(doc, contents, found_quotes)
-    rules = according_to(doc) + colon_lines(doc) + signature_lines(doc)
+    rules = according_to(doc) + colon_lines(doc) + signature_lines(doc) + inverted_lines(doc)
     ruled = {cue.start: source for cue, _, source in rules}  # cue start -> the source the rule found
     contents = _after_rules(contents, [clause for _, clause, _ in rules])
     cues = SpanIndex(_after_rules(_runs(doc, labels, CUE), [cue for cue, _, _ in rules]))

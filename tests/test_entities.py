@@ -192,3 +192,13 @@ def test_a_nations_definite_institution_is_an_organisation() -> None:
 def test_a_nations_official_is_no_organisation() -> None:
     [quote] = saywho.analyse("The Polish president said the border would stay open.\n").to_dict()["quotes"]
     assert quote["speaker"]["kind"] != "organization"
+
+
+def test_a_surname_ner_took_for_a_place_is_the_person(parsed) -> None:
+    doc = parsed(
+        "The leading Democrat Adam Schiff called on Barack Obama to answer Russia.\n\n"
+        "According to Schiff, the aim of this interference is to sow discord in the USA."
+    )
+    assert ("Schiff", "LOC") in {(e.text, e.label_) for e in doc.ents}  # the misreading this is about
+    schiff = [e for e in find_entities(doc, []) if "Schiff" in e.aliases]
+    assert [(e.name, e.type) for e in schiff] == [("Adam Schiff", "PERSON")]

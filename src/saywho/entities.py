@@ -278,7 +278,10 @@ def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
 
     for m in rest:
         c = by_key.get(m.key)
-        if _personish(m) and (c is None or id(c) in full):
+        # NER takes a surname for a place now and then ("According to Schiff"): a LOC that is the
+        # surname of a full name of the article is that person. (A GPE stays: "Washington".)
+        misread = m.label == "LOC" and m.key[0] in surname
+        if (_personish(m) or misread) and (c is None or id(c) in full):
             c = _full_name_for(m, surname.get(m.key[0], []), given.get(m.key[0], []), facts) or c
         c = c or get(m.key)
         by_key.setdefault(m.key, c)

@@ -200,6 +200,8 @@ def test_a_schema_4_store_is_migrated_and_relinked_to_the_same_statements(
             conn.execute(f"DROP TRIGGER {trigger}")
         for table in ("quote_classes", "class_keys", "wording_classes"):
             conn.execute(f"DROP TABLE {table}")
+        conn.execute("DROP INDEX article_entities_person")
+        conn.execute("DROP INDEX statements_person")
         conn.execute("CREATE TABLE quote_keys (key TEXT NOT NULL, quote INTEGER NOT NULL)")
         conn.execute("CREATE TABLE quote_vectors (quote INTEGER PRIMARY KEY, vector BLOB, digest TEXT)")
         conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
@@ -208,6 +210,8 @@ def test_a_schema_4_store_is_migrated_and_relinked_to_the_same_statements(
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"quote_classes", "class_keys", "wording_classes"} <= tables
     assert not {"quote_keys", "quote_vectors"} & tables
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"article_entities_person", "statements_person"} <= indexes
     assert conn.execute("SELECT count(*) FROM quote_classes").fetchone() == (0,)
     refresh(conn)
     assert classes_out_of_step(conn) == 0

@@ -227,6 +227,12 @@ CLASS_TABLES = (
         for event in ("INSERT", "UPDATE OF type")
     ),
 )
+# Schema 5 too: deleting a person sets its records' and statements' person to NULL, found here
+# rather than by reading every record of the store (a delete took 0.57 s at 3,000 articles).
+PERSON_INDEXES = (
+    "CREATE INDEX article_entities_person ON article_entities(person_id)",
+    "CREATE INDEX statements_person ON statements(person_id)",
+)
 # Schema 3: --min-confidence. Counting the quotes at or above a confidence (with a date range) reads
 # this index alone; a page of the few above a high one is sorted from it (search.newest_page).
 CONFIDENCE_INDEX = ("CREATE INDEX quotes_confidence ON quotes(confidence, date)",)
@@ -312,7 +318,7 @@ def create_tables(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return  # another process made them while this one waited
-        for statement in TABLES + LINKING_TABLES + CLASS_TABLES + CONFIDENCE_INDEX:
+        for statement in TABLES + LINKING_TABLES + CLASS_TABLES + PERSON_INDEXES + CONFIDENCE_INDEX:
             conn.execute(statement)
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
@@ -320,8 +326,8 @@ def create_tables(conn: sqlite3.Connection) -> None:
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring an older store to this schema, its linking built whole by the next ingest (RELINK_KEY):
     from 2 and 3, the linking tables made anew (schema 4 links persons from units); from 4, the
-    statement candidates' tables (schema 5: a row per wording class, not per quote); from 1 and 2,
-    the confidence index."""
+    statement candidates' tables (schema 5: a row per wording class, not per quote) and the indexes
+    of persons' rows; from 1 and 2, the confidence index."""
     with transaction(conn):
         version = int(get_meta(conn, "schema_version") or 0)
         if version >= SCHEMA_VERSION:
@@ -334,7 +340,7 @@ def migrate(conn: sqlite3.Connection) -> None:
                 (json.dumps(dropped),),
             ).fetchall():
                 conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
-        for statement in (LINKING_TABLES if version < 4 else ()) + CLASS_TABLES:
+        for statement in (LINKING_TABLES if version < 4 else ()) + CLASS_TABLES + PERSON_INDEXES:
             conn.execute(statement)
         set_meta(conn, RELINK_KEY, "1")
         if version < 3:

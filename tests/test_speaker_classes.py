@@ -189,3 +189,19 @@ def test_the_inverted_rule_needs_the_comma_outside_the_mark(parsed) -> None:
         "Anna Lee"
     ]
     assert inverted_lines(parsed("“We will win this fight,” added Anna Lee.\n")) == []
+
+
+def test_a_quotation_after_reported_speech_is_a_statement_of_its_own() -> None:
+    # One cue, two statements: the reported one before it, a quotation in the sentence after.
+    said = _said(
+        "Adam Schiff spoke to reporters on Thursday.\n\n"
+        "The administration may be reluctant to act while John Kerry negotiates with Russia over Syria, "
+        "Schiff said. “I don't think that concern over the appearance ought to outweigh the fact that "
+        "the American people need to know.”\n"
+    )
+    quotation = (
+        "I don't think that concern over the appearance ought to outweigh the fact that the American "
+        "people need to know."
+    )
+    assert said[quotation][0] == "Adam Schiff"
+    assert not any(quotation in content for content in said if content != quotation)

@@ -449,6 +449,18 @@ def _extend(a: Attribution, content: Span) -> None:
         a.fragments[-1] = (last_s, max(last_e, e))
 
 
+def _other_form(a: Attribution, content: Span, quotes) -> bool:
+    """A quotation on the far side of a cue whose attribution so far reports in the writer's words
+    ("X is reluctant to act, Schiff said. “The other factor …”"): a second statement of the same
+    speaker, not a piece of the first."""
+    return (
+        a.type == "indirect"
+        and _overlaps_quote(content, quotes)
+        and a.cue is not None
+        and not same_sentence(a.cue, content)
+    )
+
+
 def _continues(doc: Doc, content: Span, last: Attribution | None, quotes) -> bool:
     """A quotation opening the paragraph after an attributed quote continues it."""
     if last is None or not _overlaps_quote(content, quotes):
@@ -472,7 +484,7 @@ def _assemble(
             cue = None
         frag = (content.start_char, content.end_char)
         p_content = float(probs[content.start : content.end, CONTENT].mean())
-        if cue is not None and cue.start in by_cue:
+        if cue is not None and cue.start in by_cue and not _other_form(by_cue[cue.start], content, quotes):
             a = by_cue[cue.start]  # more of the same attribution: the far side of its cue, or a piece
             _extend(a, content)
             last = a

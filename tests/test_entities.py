@@ -202,3 +202,14 @@ def test_a_surname_ner_took_for_a_place_is_the_person(parsed) -> None:
     assert ("Schiff", "LOC") in {(e.text, e.label_) for e in doc.ents}  # the misreading this is about
     schiff = [e for e in find_entities(doc, []) if "Schiff" in e.aliases]
     assert [(e.name, e.type) for e in schiff] == [("Adam Schiff", "PERSON")]
+
+
+def test_a_byline_or_credit_names_no_entity() -> None:
+    analysis = saywho.analyse(
+        "By Anna Lee, CNN\n\n"
+        "“We will appeal,” Maria Lopez said on Monday.\n\n"
+        "--additional reporting from Darren Samuelsohn."
+    )
+    names = {e.name for e in analysis.entities}
+    assert "Maria Lopez" in names
+    assert not names & {"Anna Lee", "Darren Samuelsohn", "CNN"}

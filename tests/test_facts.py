@@ -4,7 +4,9 @@ marks for every step), text warnings; each computed once per Doc."""
 from __future__ import annotations
 
 from saywho.facts import (
+    credit_lines,
     doc_text_warnings,
+    furniture_tokens,
     inside_quotes,
     paragraph,
     quoted_spans,
@@ -87,3 +89,20 @@ def test_text_warnings_of_a_doc_are_those_of_its_text(parsed) -> None:
         assert doc_text_warnings(parsed(text)) == text_warnings(text)
     assert [w.code for w in text_warnings(french)] == ["not_english"]
     assert [w.code for w in text_warnings("   ")] == ["empty_text"]
+
+
+def test_bylines_and_credit_lines_are_page_furniture(parsed) -> None:
+    text = (
+        "By Anna Lee and Tom Hale, CNN\n"
+        "By contrast, Maria Lopez said the vote was rigged.\n"
+        "“We will appeal,” Maria Lopez said.\n"
+        "--additional reporting from Darren Samuelsohn.\n"
+        "(Reporting by Olga Brandt; Editing by Ivan Petrov)\n"
+        "Photo by Jane Roe/Reuters\n"
+    )
+    credited = [text[s:e] for s, e in credit_lines(text)]
+    assert credited == [line for line in text.splitlines() if not line.startswith(("By contrast", "“"))]
+    doc = parsed(text)
+    furniture = furniture_tokens(doc)
+    assert not any(furniture[t.i] for t in doc if t.text == "Lopez")
+    assert all(furniture[t.i] for t in doc if t.text in ("Lee", "Samuelsohn", "Brandt", "Roe"))

@@ -22,7 +22,7 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from saywho.attribution import Attribution
-from saywho.facts import dateline_tokens, inside_quotes, sentence, sentence_start, without_dateline
+from saywho.facts import furniture_tokens, inside_quotes, sentence, sentence_start, without_furniture
 from saywho.mentions import (
     HONORIFICS,
     LABELS,
@@ -147,16 +147,16 @@ def _collect(
     doc: Doc, attributions: list[Attribution]
 ) -> tuple[list[_Mention], list[tuple[SourceHead, Span]]]:
     mentions: dict[tuple[int, int], _Mention] = {}
-    dateline = dateline_tokens(doc)
+    furniture = furniture_tokens(doc)
     for ent in doc.ents:
-        if ent.label_ in LABELS and not any(dateline[ent.start : ent.end]):
+        if ent.label_ in LABELS and not any(furniture[ent.start : ent.end]):
             m = _mention(ent, ent.label_)
             if m is not None:
                 mentions.setdefault((m.span.start, m.span.end), m)
     descriptions = []
     ends = name_ends(doc)
     for a in attributions:
-        source = without_dateline(a.source) if a.source is not None else None
+        source = without_furniture(a.source) if a.source is not None else None
         if source is None:
             continue
         head = source_head(source, ends)

@@ -204,30 +204,56 @@ def datelines(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
 
 
-def dateline_tokens(doc: Doc) -> list[bool]:
-    """For each token, whether it is part of a dateline (kept in the Doc's facts)."""
-    mask = doc.user_data.get("saywho_datelines")
+# Credit and byline lines: who wrote the story, never who spoke in it. A line that is only "By"
+# and names (with an outlet after a comma, dash or bar), or that credits reporting, writing,
+# editing or photos: "--additional reporting from Darren Samuelsohn.", "(Reporting by Anna Lee;
+# Editing by Tom Hale)", "Jane Roe contributed to this report.", "Photo by Maria Lopez/Reuters".
+# Whole lines only: "By contrast, Trump ..." and "By the fall of 2010, ..." are prose.
+_NAME = r"[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|de|van|von|da|del|la|le|bin|al)){0,4}"
+_CREDIT = re.compile(
+    r"(?m)^[ \t]*(?:"
+    rf"(?:By|BY)[ \t]+{_NAME}(?:[ \t]*(?:,|and|&)[ \t]*{_NAME})*(?:[ \t]*[,|/—–-][ \t]*[^\n]{{0,40}})?"
+    r"|[(\[]?[ \t]*(?:[-—–]+[ \t]*)?(?:(?:with[ \t]+)?additional[ \t]+)?(?:reporting|writing|editing|"
+    r"photos?|photographs?)[ \t]+(?:by|from)[ \t]+[^\n]{1,160}"
+    rf"|{_NAME}(?:[ \t]*(?:,|and|&)[ \t]*{_NAME})*[ \t]+contributed[ \t]+(?:to[ \t]+)?(?:this[ \t]+)?"
+    r"(?:report|story|article)(?:ing)?[.)\]]?"
+    r"|\((?:[Aa]dditional[ \t]+)?(?:[Rr]eporting|[Ww]riting|[Ee]diting)[ \t]+by[^\n()]{1,160}\)\.?"
+    r"|(?:[Pp]hotos?|[Ii]mages?|[Pp]ictures?)(?:[ \t]+credit)?[ \t]*(?:by|:)[ \t]*"
+    rf"{_NAME}(?:[ \t]*[/|,][^\n]{{0,40}})?"
+    r")[ \t]*$"
+)
+
+
+def credit_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each byline or credit line, in order."""
+    return [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
+
+
+def furniture_tokens(doc: Doc) -> list[bool]:
+    """For each token, whether it is page furniture rather than prose: part of a dateline, a byline
+    or a credit line (kept in the Doc's facts). Their names are nobody who speaks in the story."""
+    mask = doc.user_data.get("saywho_furniture")
     if mask is None:
         import numpy
 
         mask = numpy.zeros(len(doc), dtype=bool)
         starts = doc.to_array("IDX").ravel() if len(doc) else numpy.zeros(0, dtype=int)
-        for start, end in datelines(doc.text):
+        for start, end in datelines(doc.text) + credit_lines(doc.text):
             lo, hi = starts.searchsorted([start, end])
             mask[lo:hi] = True
-        doc.user_data["saywho_datelines"] = mask
+        doc.user_data["saywho_furniture"] = mask
     return mask.tolist()
 
 
-def without_dateline(span: Span) -> Span | None:
+def without_furniture(span: Span) -> Span | None:
     """The span without the dateline it ran on from ("MANCHESTER, N.H. - Trump" -> "Trump"); None
-    where nothing else is left."""
-    mask = dateline_tokens(span.doc)
+    where nothing else is left, or where a dateline or credit line is inside it."""
+    mask = furniture_tokens(span.doc)
     start = span.start
     while start < span.end and (mask[start] or span.doc[start].is_space):
         start += 1
     if start < span.end and any(mask[start : span.end]):
-        return None  # a dateline inside: not a mention at all
+        return None  # furniture inside: not a mention at all
     return span.doc[start : span.end] if start < span.end else None
 
 

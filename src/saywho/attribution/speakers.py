@@ -19,7 +19,7 @@ from spacy.attrs import DEP, IDX
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import Attribution
-from saywho.facts import inside_quotes, paragraph_starts, sentence, sentence_start, without_dateline
+from saywho.facts import inside_quotes, paragraph_starts, sentence, sentence_start, without_furniture
 from saywho.mentions import PERSON_PRONOUNS, RELATIVES, SUBJECTS, name_ends, relative_antecedent, source_head
 from saywho.model import Content, Cue, Entity, Mention, Quote, Speaker
 
@@ -250,10 +250,10 @@ def to_quotes(doc: Doc, attributions: list[Attribution], entities: list[Entity])
             speaker = Speaker(before.name, before.entity, before.kind, None)
             if speaker.entity is not None:
                 ctx.events.add(a.start, speaker.entity)
-        elif a.source is None or without_dateline(a.source) is None:
+        elif a.source is None or without_furniture(a.source) is None:
             speaker = Speaker()  # "WASHINGTON (AP) —" says where the story was filed, not who spoke
         else:
-            source = without_dateline(a.source)
+            source = without_furniture(a.source)
             entity, more = _resolve(source, ctx)
             flags += [f for f in more if f not in flags]
             speaker = _speaker(entity, _mention(source))

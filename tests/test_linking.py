@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from saywho import analyse_documents
-from saywho.model import Analysis, Document
+from saywho.model import Analysis, Document, Entity
 from saywho.people import SpeakerRecord
 from saywho.store import connect, derived
 from saywho.store.derived import PersonIds, refresh
@@ -216,3 +216,48 @@ def test_a_schema_4_store_is_migrated_and_relinked_to_the_same_statements(
     refresh(conn)
     assert classes_out_of_step(conn) == 0
     assert snapshot(conn) == before
+
+
+def story(article: str, *names: str) -> Analysis:
+    """An article naming persons and "protesters" (a group: one across articles naming two rare
+    persons in common), no quotes."""
+    entities = [Entity(f"e{n}", name, "PERSON", [name]) for n, name in enumerate(names)]
+    group = [Entity("g", "protesters", "GROUP", ["protesters"])]
+    return Analysis(Document(text=" ".join(names) + " and protesters.", id=article), [], entities + group, [])
+
+
+def test_a_person_no_longer_rare_splits_the_groups_it_joined(tmp_path: Path) -> None:
+    """Five articles naming someone: a person named in three is not rare (sqrt(5) -> at most 2).
+    Adding the third article naming Anna Kowalska unjoins the protesters of the two articles
+    that shared her and Piotr Nowak; deleting it joins them again, as built at once."""
+    two = [story(a, "Anna Kowalska", "Piotr Nowak") for a in ("a", "b")]
+    others = [story(f"f{n}", f"Jan Zielinski{n}") for n in range(2)]
+    third = story("c", "Anna Kowalska", "Marek Wojcik")
+    joined = built(tmp_path / "joined.db", two + others)
+    apart = built(tmp_path / "apart.db", two + others + [third])
+
+    def protesters(shot: tuple[set, set, dict]) -> list[set[str]]:
+        return sorted(
+            sorted({a for a, _ in records}) for records, name, *_ in shot[0] if name == "protesters"
+        )
+
+    assert protesters(joined) == [["a", "b"], ["f0"], ["f1"]]
+    assert protesters(apart) == [["a"], ["b"], ["c"], ["f0"], ["f1"]]
+    assert grown(tmp_path / "grown.db", [*two, *others, third], [0, 1, 2, 3, 4]) == apart
+    conn = connect(tmp_path / "grown.db")
+    with transaction(conn):
+        delete_articles(conn, ["c"])
+    refresh(conn)
+    assert snapshot(conn) == joined
+
+
+def test_an_article_of_a_story_joins_its_groups_whose_persons_stay_rare(tmp_path: Path) -> None:
+    """Ten articles naming someone (a rare person: in at most 3, as in nine): a third naming Anna
+    Kowalska and Piotr Nowak, both still rare, joins the protesters of the two that name them;
+    only its own groups are followed (group_closure), as the others' stay as they were."""
+    two = [story(a, "Anna Kowalska", "Piotr Nowak") for a in ("a", "b")]
+    others = [story(f"f{n}", f"Jan Zielinski{n}") for n in range(7)]
+    third = story("c", "Anna Kowalska", "Piotr Nowak")
+    at_once = built(tmp_path / "once.db", [*two, *others, third])
+    assert ["a", "b", "c"] in [sorted({a for a, _ in records}) for records, *_ in at_once[0]]
+    assert grown(tmp_path / "grown.db", [*two, *others, third], list(range(10))) == at_once

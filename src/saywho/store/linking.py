@@ -457,14 +457,21 @@ def incremental(conn: sqlite3.Connection, scheduler: str | None = None) -> bool:
     component = units.closure(conn, seeds)
     left = {old_person[k] for k, (_, fam, _) in old.items() if fam != "group" and k in old_person}
     bound_before, bound_after = rare_bound(before_n), rare_bound(after_n)
-    # Unnamed groups hang on which rare persons each article names: the articles of every rare
-    # person reached, before and after, have their groups relinked.
-    articles = set(changed)
+    # Unnamed groups hang on which rare persons each article names (people.group_edge). The
+    # changed articles' groups are relinked, and group_closure follows them to the groups they
+    # join or leave; the groups of other articles change only when a rare person's articles
+    # other than the changed ones change, or a person stops or starts being rare: then all of
+    # its articles, before and after, have their groups relinked. (A person merely named by one
+    # more article, rare before and after, leaves its other articles' groups as they were.)
+    articles = changed | recleaned
     reached = left | {u.person for u in units.load_units(conn, component).values() if u.person is not None}
+    named_before: dict[int, set[str]] = defaultdict(set)
+    for (article, _), (_, _, pid) in old.items():
+        if pid is not None and article in changed:
+            named_before[pid].add(article)
     for pid in reached:
-        members = person_articles(conn, pid, bound_before + 1)
-        if len(members) <= bound_before:
-            articles |= set(members)
+        others = set(person_articles(conn, pid, bound_before + 1 + len(changed))) - changed
+        named_before[pid] |= others
     ledger = derived.PersonIds()
     # A changed article's records are stored anew, in no person: each is written.
     fresh_people = {
@@ -474,10 +481,11 @@ def incremental(conn: sqlite3.Connection, scheduler: str | None = None) -> bool:
     dropped = [(None, *k) for k in old if k not in fresh and k[0] not in changed]
     derived.set_record_persons(conn, dropped)
     moved |= {k for _, *k in dropped}
-    for pid in after_people:
-        members = person_articles(conn, pid, bound_after + 1)
-        if len(members) <= bound_after:
-            articles |= set(members)
+    for pid in reached | set(after_people):
+        before, after = named_before.get(pid, set()), set(person_articles(conn, pid, bound_after + 1))
+        rare_before, rare_after = len(before) <= bound_before, len(after) <= bound_after
+        if (rare_before or rare_after) and (rare_before != rare_after or before - changed != after - changed):
+            articles |= (before if rare_before else set()) | (after if rare_after else set())
     group_previous = {k: pid for k, (_, fam, pid) in old.items() if fam == "group" and pid is not None}
     group_seeds = {k: r for k, (r, fam) in fresh.items() if fam == "group"}
     for key, (r, _, pid) in rows_in(conn, "article_id", articles, " AND family = 'group'").items():

@@ -205,3 +205,13 @@ def test_a_quotation_after_reported_speech_is_a_statement_of_its_own() -> None:
     )
     assert said[quotation][0] == "Adam Schiff"
     assert not any(quotation in content for content in said if content != quotation)
+
+
+def test_a_title_before_a_colon_is_no_speaker(parsed) -> None:
+    # A section head capitalises its small words; a name does not hold them. A headline of the
+    # "Name: claim" kind is someone speaking.
+    lines = parsed(
+        "Russia Hacking And The Election: What Congress Is Watching This Week\n"
+        "Mike Pence: Gennifer Flowers Won't Be at the Debate on Monday\n"
+    )
+    assert [s.text for _, _, s in colon_lines(lines)] == ["Mike Pence"]

@@ -74,6 +74,15 @@ _NOT_SPEAKERS = {
 _COLON_LINE = re.compile(r"(?m)^[ \t]*([A-Z][\w.'’ -]{0,40}?):[ \t]+\S[^\n]{10,}$")
 
 
+# Words a title capitalises and a name does not hold (articles, conjunctions, prepositions):
+# "Russia Hacking And The Election: What Congress Is Watching" is a headline, not Russia Hacking
+# speaking. (A headline "Pence: Flowers Won't Be at Debate" is someone speaking: PolNeAR counts it.)
+_TITLE_WORDS = frozenset(
+    ["And", "Or", "But", "The", "A", "An", "Of", "In", "On", "For", "To", "With", "At", "As", "By", "From"]
+    + ["Over", "Under", "After", "Before", "About", "Is", "Are", "Was", "Were"]
+)
+
+
 def colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
     """(cue, content, source) for headline and transcript lines "Marco Rubio: I'm not interested",
     "PENCE: Well, look": a capitalised name of at most five words, a colon, what they said."""
@@ -82,6 +91,8 @@ def colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
         name = m.group(1).strip()
         words = name.split()
         if len(words) > 5 or name.lower() in _NOT_SPEAKERS or not all(w[0].isupper() for w in words):
+            continue
+        if any(w in _TITLE_WORDS for w in words[1:]):
             continue
         source = char_span(doc, m.start(1), m.start(1) + len(name))
         cue = char_span(doc, m.end(1), m.end(1) + 1)

@@ -227,6 +227,14 @@ ONE_SPEAKER = [
         "Bill de Blasio",
         id="a title's head is its word before 'of': the mayor is the Mayor of New York",
     ),
+    pytest.param(
+        "Rep. Adam Schiff spoke to reporters on Thursday.\n\n"
+        "The meddling, the California congressman said, is designed to sow discord.",
+        "is designed to sow discord",
+        ("the California congressman", 0),
+        "Adam Schiff",
+        id="the congressman repeats Rep., and a place before the office need not be in the title",
+    ),
 ]
 
 

@@ -615,7 +615,12 @@ def _antecedent(head: Span, heads: dict[str, list[Entity]], places: _Places) -> 
     an organisation or group whose name does, with any proper modifier of the description found in
     its titles or names; the one mentioned last before it."""
     # Proper modifiers must agree: "the Democratic nominee" is not the GOP nominee.
-    proper = {t.text.casefold() for t in head if t.i != head.root.i and (t.ent_type_ or t.is_title)}
+    # A place says where the person is from, which a title seldom repeats: "the California congressman".
+    proper = {
+        t.text.casefold()
+        for t in head
+        if t.i != head.root.i and (t.ent_type_ or t.is_title) and t.ent_type_ not in ("GPE", "LOC")
+    }
     pos = head.start_char
     best, best_pos = None, -1
     for e in heads.get(title_head(head.root.text), []):

@@ -24,6 +24,12 @@ TITLE_ABBREVIATIONS = {
     "sec": "secretary", "atty": "attorney", "lt": "lieutenant", "col": "colonel", "capt": "captain",
     "sgt": "sergeant", "amb": "ambassador", "adm": "admiral", "maj": "major", "cmdr": "commander",
 }  # fmt: skip
+# One office under its other names: "the congressman" repeats "Rep.".
+TITLE_SYNONYMS = {
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "congressperson": "representative",
+}
 # Titles written out, which NER may take into the name they precede ("Councillor Brian Oakes").
 NAME_TITLES = {
     "councillor", "councilor", "councilman", "councilwoman", "alderman", "commissioner", "sheriff",
@@ -147,7 +153,8 @@ def title_head(title: str) -> str:
     "opposition leader" -> "leader", "Mayor of New York" -> "mayor", "top Democrat on the House
     Intelligence Committee" -> "democrat")."""
     word = _TITLE_TAIL.split(title, 1)[0].split()[-1].rstrip(".").casefold()
-    return TITLE_ABBREVIATIONS.get(word, word)
+    word = TITLE_ABBREVIATIONS.get(word, word)
+    return TITLE_SYNONYMS.get(word, word)
 
 
 def _not_name(token: Token) -> bool:

@@ -19,14 +19,18 @@ relinked is closed under every rule that decides a person or a statement:
   reached whole, so a person that splits keeps or gives up its id knowingly.
 - Unnamed groups (people.link_groups): two articles' "protesters" merge when the articles name
   two rare persons in common, rare meaning named in at most sqrt(articles) articles. The group
-  records of the articles that name a rare person whose grouping changed are relinked, with
-  those sharing a description and a rare person with them; when the corpus grows past a square
+  records of the changed articles are relinked, and those of every article of a rare person
+  whose other articles changed (a merge, a split) or who stops or starts being rare, with those
+  sharing a description and a rare person with them; when the corpus grows past a square
   (the bound itself moves, for every person) the store is relinked whole (every 2 sqrt(N)
   articles: a 10,000 article store, once in 200).
 - Statements: components of the graph of the pairs statements.link_statements can link (a
   candidate through shared index keys or a person's embeddings that `linkable` accepts), grown
   from the quotes of the changed articles, the quotes whose person changed, and every report of
-  a statement any of them was in. The best-first order of links and the chains it refuses
+  a statement any of them was in. Candidates are read a *wording class* at a time (the quotes
+  alike to comparison but for their speaker, `quote_digest`: a syndicated quote's copies are
+  one), from tables holding a row per class and key, so what a new quote reads grows with the
+  distinct wordings sharing its keys, not with their copies. The best-first order of links and the chains it refuses
   (`_groups`: one quote per article, centres close) act within a component only. Words are
   weighed by a fixed reference (statements.term_weight), not by the store: a store-wide weight
   made every link depend on every quote.

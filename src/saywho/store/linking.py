@@ -32,9 +32,8 @@ relinked is closed under every rule that decides a person or a statement:
   one), from tables holding a row per class and key, so what a new quote reads grows with the
   distinct wordings sharing its keys, not with their copies. The best-first order of links and
   the chains it refuses (`_groups`: one quote per article, centres close) act within a component
-  only. Words are
-  weighed by a fixed reference (statements.term_weight), not by the store: a store-wide weight
-  made every link depend on every quote.
+  only. Words are weighed by a fixed reference (statements.term_weight), not by the store: a
+  store-wide weight made every link depend on every quote.
 """
 
 from __future__ import annotations

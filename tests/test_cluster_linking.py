@@ -1,6 +1,6 @@
 """Statement linking on a Dask cluster (store/cluster.py): `relink` and `ingest` with a scheduler
 give the persons and statements linking in this process gives, on a real two-worker
-distributed.LocalCluster, the quotes cut into several tasks."""
+distributed.LocalCluster, the pairs scored in one shard a worker."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from saywho.model import Document
-from saywho.statements import QuoteRecord, link_statements, quote_records, statement_blocks
+from saywho.statements import QuoteRecord, _candidates, _Comparer, best_first, ordered_classes, quote_records
 from saywho.store import cluster as linking_cluster
 from saywho.store import connect, derived
 from saywho.store.ingest import ingest
@@ -45,20 +45,19 @@ def two_workers() -> Iterator[str]:
 
 @pytest.fixture
 def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any number of quotes goes to the cluster, a few a task: several tasks, on both workers."""
+    """Any number of quotes goes to the cluster."""
     monkeypatch.setattr(linking_cluster, "MIN_QUOTES", 0)
-    monkeypatch.setattr(linking_cluster, "TASK_QUOTES", 3)
 
 
-def test_the_blocks_are_linked_apart_as_all_together() -> None:
+def test_the_shards_score_the_pairs_of_all() -> None:
     quotes = [q for n, text in enumerate(texts()) for q in derived_quotes(n, text)]
-    blocks = statement_blocks(quotes)
-    assert len(blocks) == 3  # one per speaker: no pair to score crosses them
-    apart = sorted(
-        sorted(b[i] for i in s.members) for b in blocks for s in link_statements([quotes[i] for i in b])
-    )
-    assert apart == sorted(sorted(s.members) for s in link_statements(quotes))
-    assert len(apart) == len(SAYINGS)
+    order, classes = ordered_classes(quotes)
+    first = [quotes[order[c[0]]] for c in classes]
+    whole = _candidates(classes, _Comparer(first))
+    shards = [linking_cluster.score_shard(first, classes, k, 3) for k in range(3)]
+    assert len(whole) == len(SAYINGS)  # each saying's two reports
+    assert sum(1 for part in shards if part) >= 2  # the work is spread
+    assert best_first(classes, [s for part in shards for s in part]) == whole
 
 
 def derived_quotes(n: int, text: str) -> list[QuoteRecord]:

@@ -26,6 +26,8 @@ import difflib
 import hashlib
 import math
 import re
+import sys
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -127,7 +129,7 @@ NEGATIONS = {"not", "never", "nobody", "nothing", "neither", "nor", "nowhere"}
 QUOTE_MARKS = "\"“”„‟«»‹›'‘’‚‛"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a bulk ingest holds millions of them
 class QuoteRecord:
     """One quote of one article, as statement linking sees it.
 
@@ -273,12 +275,21 @@ class _Wording:
     groups: frozenset[int]
 
 
+@lru_cache(maxsize=65536)
+def _term(stem_: str) -> tuple[tuple[str, frozenset[int]], str]:
+    """A stem's term (the stem and its synonym groups) and its `_key`, made once and shared by every
+    wording that has it (a bulk ingest holds a million wordings)."""
+    groups = _synonyms().get(stem_, frozenset())
+    return (stem_, groups), (f"#{min(groups)}" if groups else stem_)
+
+
 def text_wording(text: str) -> _Wording:
     all_words = words(text)
-    content = [w for w in all_words if w not in STOPWORDS and w not in PRONOUNS]
-    terms = frozenset((stem(w), _synonyms().get(stem(w), frozenset())) for w in content)
-    joined = " " + " ".join(_key(w) for w in content) + " "
-    ngrams = frozenset(joined[i : i + NGRAM] for i in range(len(joined) - NGRAM + 1))
+    content = [_term(stem(w)) for w in all_words if w not in STOPWORDS and w not in PRONOUNS]
+    terms = frozenset(term for term, _ in content)
+    joined = " " + " ".join(key for _, key in content) + " "
+    # Interned: the same few thousand 4-grams recur in every quote.
+    ngrams = frozenset(sys.intern(joined[i : i + NGRAM]) for i in range(len(joined) - NGRAM + 1))
     numbers = frozenset(s for s, _ in terms if s.isdigit())
     stems = frozenset(s for s, _ in terms)
     groups = frozenset().union(*(g for _, g in terms))
@@ -331,16 +342,29 @@ class Agreement:
     polarity_agrees: bool
 
 
-def _share(
-    terms: Iterable[tuple[str, frozenset[int]]], other: _Wording, weights: Mapping[str, float]
-) -> tuple[float, int, float]:
-    """The weighted share of `terms` found in `other`: its stem, or a synonym group in common."""
-    total = hit = 0.0
-    found = 0
-    for stem_, groups in terms:
-        w = weights.get(stem_, DEFAULT_WEIGHT)
+# A wording's terms with their weights, in its terms' order, and their sum (`_weighed`).
+_Weighed = tuple[list[tuple[str, frozenset[int], float]], float]
+
+
+def _weighed(wording: _Wording, weights: Mapping[str, float]) -> _Weighed:
+    """The wording's terms, each with its weight (DEFAULT_WEIGHT when `weights` lacks it), and the
+    weights' sum: made once per wording when it is compared with many."""
+    terms = [(stem_, groups, weights.get(stem_, DEFAULT_WEIGHT)) for stem_, groups in wording.terms]
+    total = 0.0
+    for _, _, w in terms:  # summed in order, one by one: the same float whenever it is made
         total += w
-        if stem_ in other.stems or groups & other.groups:
+    return terms, total
+
+
+def _share(weighed: _Weighed, other: _Wording) -> tuple[float, int, float]:
+    """The weighted share of a wording's terms (`_weighed`) found in `other`: its stem, or a synonym
+    group in common."""
+    terms, total = weighed
+    stems, groups_ = other.stems, other.groups
+    hit = 0.0
+    found = 0
+    for stem_, groups, w in terms:
+        if stem_ in stems or (groups and not groups.isdisjoint(groups_)):
             hit += w
             found += 1
     return (hit / total if total else 0.0), found, hit
@@ -349,9 +373,17 @@ def _share(
 def agreement(a: _Wording, b: _Wording, weights: Mapping[str, float] | None = None) -> Agreement:
     """How much two wordings agree (see `Agreement`); `weights` from `term_weights`, else all one."""
     weights = weights or {}
-    short, long_ = (a, b) if len(a.terms) <= len(b.terms) else (b, a)
-    score, found, information = _share(short.terms, long_, weights)
-    reverse, _, _ = _share(long_.terms, short, weights)
+    return _agreement(a, _weighed(a, weights), b, _weighed(b, weights))
+
+
+def _agreement(a: _Wording, weighed_a: _Weighed, b: _Wording, weighed_b: _Weighed) -> Agreement:
+    """`agreement`, the wordings' weighed terms given."""
+    if len(a.terms) <= len(b.terms):
+        short, long_, weighed_short, weighed_long = a, b, weighed_a, weighed_b
+    else:
+        short, long_, weighed_short, weighed_long = b, a, weighed_b, weighed_a
+    score, found, information = _share(weighed_short, long_)
+    reverse, _, _ = _share(weighed_long, short)
     grams = len(short.ngrams & long_.ngrams) / len(short.ngrams) if short.ngrams else 0.0
     numbers = not (a.numbers and b.numbers) or short.numbers <= long_.numbers
     return Agreement(max(score, grams), reverse, found, information, numbers, a.negated == b.negated)
@@ -444,23 +476,6 @@ def _classes(quotes: Sequence[QuoteRecord]) -> list[list[int]]:
     return list(classes.values())
 
 
-def _comparable_pairs(speakers: Sequence[QuoteRecord], members: list[int]) -> Iterator[tuple[int, int]]:
-    """The pairs (i < j) of one posting list that may be one statement: two quotes of one person,
-    or any pair with a quote whose speaker is not named (pairs of two named people are never
-    linked, so they are not counted)."""
-    people: dict[Hashable, list[int]] = defaultdict(list)
-    loose = []
-    for i in members:
-        (loose if speakers[i].named_person is None else people[speakers[i].person]).append(i)
-    for group in people.values():
-        yield from combinations(group, 2)
-    loose_set = set(loose)
-    for i in loose:
-        for j in members:
-            if j != i and (j not in loose_set or j > i):
-                yield (i, j) if i < j else (j, i)
-
-
 def _neighbours(first: Sequence[QuoteRecord], vectors: np.ndarray) -> Iterator[tuple[int, int]]:
     """Pairs of classes of one named person whose embeddings are close (cosine at least
     PARAPHRASE_SAME): the paraphrases that share too few index keys to be found through them.
@@ -491,28 +506,31 @@ class _Comparer:
         self.wordings = [text_wording(t) for t in self.texts]
         self.weights = term_weights(self.wordings)  # copies of a quote do not make its words look common
         self.vectors = embed(self.texts) if vectors is None else vectors
-        self._windows: dict[tuple[int, int], list[tuple[_Wording, str]]] = {}
+        self.weighed = [_weighed(w, self.weights) for w in self.wordings]
+        self._windows: dict[tuple[int, int], list[tuple[_Wording, str, _Weighed]]] = {}
 
-    def windows(self, c: int, length: int) -> list[tuple[_Wording, str]]:
-        """Runs of up to `length` consecutive sentences of class c, as wordings and texts."""
+    def windows(self, c: int, length: int) -> list[tuple[_Wording, str, _Weighed]]:
+        """Runs of up to `length` consecutive sentences of class c, as wordings, texts and weighed
+        terms."""
         if (c, length) not in self._windows:
             self._windows[(c, length)] = self._runs(c, length)
         return self._windows[(c, length)]
 
-    def _runs(self, c: int, length: int) -> list[tuple[_Wording, str]]:
+    def _runs(self, c: int, length: int) -> list[tuple[_Wording, str, _Weighed]]:
         segments = _segments(self.first[c])
         runs = [
             " ".join(segments[i : i + n])
             for n in range(1, min(length, len(segments) - 1) + 1)
             for i in range(len(segments) - n + 1)
         ]
-        return [(text_wording(t), t) for t in runs]
+        wordings = [text_wording(t) for t in runs]
+        return [(w, t, _weighed(w, self.weights)) for w, t in zip(wordings, runs, strict=True)]
 
     def compare(self, c: int, d: int) -> tuple[Agreement, float]:
         """The agreement and cosine of two classes, the short one held against the best stretch of
         the long one when that agrees better than the whole."""
         a, b = self.wordings[c], self.wordings[d]
-        agree = agreement(a, b, self.weights)
+        agree = _agreement(a, self.weighed[c], b, self.weighed[d])
         similarity = float(self.vectors[c] @ self.vectors[d])
         short, long_ = (c, d) if len(a.terms) <= len(b.terms) else (d, c)
         # A stretch can only lose words: pairs that share too few, or agree already, are left whole.
@@ -521,8 +539,8 @@ class _Comparer:
             return agree, similarity
         length = len(_segments(self.first[short])) + 1
         best = None
-        for wording, text in self.windows(long_, length):
-            window = agreement(self.wordings[short], wording, self.weights)
+        for wording, text, weighed in self.windows(long_, length):
+            window = _agreement(self.wordings[short], self.weighed[short], wording, weighed)
             if window.reverse >= EXCERPT_REVERSE and (best is None or window.score > best[0].score):
                 best = window, text
         if best is None or best[0].score < agree.score - EXCERPT_SLACK:
@@ -547,76 +565,92 @@ class _Comparer:
         return ok, (agree.score + max(similarity, 0.0)) / 2 + agree.reverse / 100
 
 
-def _candidates(classes: list[list[int]], comparer: _Comparer) -> list[tuple[float, int, int]]:
+def _candidates(
+    classes: Sequence[Sequence[int]], comparer: _Comparer, shard: int = 0, shards: int = 1
+) -> list[tuple[float, int, int]]:
     """Scored pairs of classes (see `_classes`; a class with itself for its copies) whose quotes may
     be one statement: one person, or one side of uncertain attribution.
 
     Only pairs sharing two or more index keys, or of one person and close in meaning, are scored,
     found through an inverted index that leaves out the keys too common to tell statements apart
     ("say", "people") and through each person's embeddings, so a corpus of tens of thousands of
-    quotes is linked in seconds.
+    quotes is linked in seconds. With `shards`, only the pairs (c, d) whose c is `shard` modulo
+    `shards`, unsorted: the shards' pairs, sorted as here, are all the pairs (store/cluster.py).
     """
     first = comparer.first
-    pairs = key_pairs(first, comparer.wordings)
-    pairs.update(_neighbours(first, comparer.vectors))
-    pairs.update((c, c) for c, members in enumerate(classes) if len(members) > 1)
+    # The pairs found otherwise, few, are kept aside; the key pairs, most, are scored as they come.
+    others = {(c, d) for c, d in _neighbours(first, comparer.vectors) if c % shards == shard}
+    others.update((c, c) for c in range(shard, len(classes), shards) if len(classes[c]) > 1)
     scored = []
-    for c, d in pairs:
+
+    def score(c: int, d: int) -> None:
         a, b = first[c], first[d]
         if a.person != b.person and a.named_person is not None and b.named_person is not None:
-            continue
+            return
         ok, closeness = comparer.linkable(c, d)
         if ok:
             scored.append((closeness, c, d))
+
+    sizes = [len(w.terms) for w in comparer.wordings]
+    for c, d in _key_pairs(first, _keys(comparer.wordings), sizes, range(shard, len(first), shards)):
+        others.discard((c, d))
+        score(c, d)
+    for c, d in others:
+        score(c, d)
+    return scored if shards > 1 else best_first(classes, scored)
+
+
+def best_first(
+    classes: Sequence[Sequence[int]], scored: list[tuple[float, int, int]]
+) -> list[tuple[float, int, int]]:
+    """Scored class pairs (`_candidates`) in the order they are linked: closest first, then in
+    article order (every pair in one place)."""
     return sorted(scored, key=lambda s: (-s[0], classes[s[1]][0], classes[s[2]][0]))
 
 
 def key_pairs(first: Sequence[QuoteRecord], wordings: Sequence[_Wording]) -> set[tuple[int, int]]:
     """The pairs of classes (`first`: a quote of each, `wordings` theirs) found through shared
     index keys, to be scored: two or more keys, none too common, in quotes that may be one."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for c, w in enumerate(wordings):
-        for key in index_keys(w):
-            postings[key].append(c)
-    shared: Counter[tuple[int, int]] = Counter()
+    return set(_key_pairs(first, _keys(wordings), [len(w.terms) for w in wordings], range(len(first))))
+
+
+def _keys(wordings: Iterable[_Wording]) -> list[list[str]]:
+    """Each wording's index keys, less those too common to find pairs by."""
     common = common_keys()
-    for key, members in postings.items():
-        if key not in common:
-            shared.update(_comparable_pairs(first, members))
-    # Every link but a two-word quote found word for word in another needs three terms in common.
-    sizes = [len(w.terms) for w in wordings]
-    return {
-        (c, d)
-        for (c, d), count in shared.items()
-        if count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2)
-    }
+    return [[k for k in index_keys(w) if k not in common] for w in wordings]
 
 
-def statement_blocks(quotes: Sequence[QuoteRecord]) -> list[list[int]]:
-    """`quotes` (their indices) in parts that link_statements links apart, each as it would all
-    together: no pair it may score crosses a part (shared index keys, copies, one named person's
-    quotes, whose embeddings may be close), so the parts can be linked in separate processes."""
-    classes = _classes(quotes)
-    first = [quotes[c[0]] for c in classes]
-    root = list(range(len(classes)))
+def _key_pairs(
+    first: Sequence[QuoteRecord], keys: Sequence[Sequence[str]], sizes: Sequence[int], probes: Iterable[int]
+) -> Iterator[tuple[int, int]]:
+    """`key_pairs`, each pair (c < d) once, the keys (`_keys`) and term counts of the classes given;
+    only the pairs whose c is in `probes`.
 
-    def find(i: int) -> int:
-        while root[i] != i:
-            root[i] = root[root[i]]
-            i = root[i]
-        return i
-
-    person: dict[Hashable, int] = {}
-    pairs = key_pairs(first, [text_wording(compared_text(q)) for q in first])
-    pairs.update(
-        (c, person.setdefault(q.person, c)) for c, q in enumerate(first) if q.named_person is not None
-    )
-    for c, d in pairs:
-        root[find(c)] = find(d)
-    blocks: dict[int, list[int]] = defaultdict(list)
-    for c, members in enumerate(classes):
-        blocks[find(c)] += members
-    return sorted(sorted(b) for b in blocks.values())
+    Each class counts the keys it shares with the later classes it may be one statement with (two
+    quotes of one named person, or any pair with a quote whose speaker is not named: two named
+    people are never linked), from the postings of its keys: memory holds the postings and one
+    class's counts, never a count for every pair (tens of millions at 2,000 synthetic articles)."""
+    anyone: dict[str, list[int]] = defaultdict(list)  # every class, by key
+    unnamed: dict[str, list[int]] = defaultdict(list)  # the classes whose speaker is not named
+    own: dict[tuple[str, Hashable], list[int]] = defaultdict(list)  # one named person's
+    for c, q in enumerate(first):
+        for key in keys[c]:
+            anyone[key].append(c)
+            (unnamed[key] if q.named_person is None else own[(key, q.person)]).append(c)
+    for c in probes:
+        q = first[c]
+        shared: Counter[int] = Counter()
+        postings = (
+            [anyone[k] for k in keys[c]]
+            if q.named_person is None
+            else [p for k in keys[c] for p in (unnamed.get(k, ()), own[(k, q.person)])]
+        )
+        for posting in postings:  # ascending: the later classes are a tail
+            shared.update(posting[bisect_right(posting, c) :])
+        # Every link but a two-word quote found word for word in another needs three terms in common.
+        for d, count in shared.items():
+            if count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2):
+                yield c, d
 
 
 def _member_pairs(
@@ -693,11 +727,38 @@ def link_statements(quotes: Sequence[QuoteRecord]) -> list[Statement]:
     ingested; see `QuoteRecord.age`) and `origin` is the earliest dated one; statements are
     ordered by their first quote in article order.
     """
+    order, classes = ordered_classes(quotes)
+    comparer = _Comparer([quotes[order[c[0]]] for c in classes])  # what a class's quotes have in common
+    size = [len(w.terms) for w in comparer.wordings]
+    return grouped_statements(
+        quotes,
+        order,
+        classes,
+        _candidates(classes, comparer),
+        lambda c, d: comparer.linkable(c, d)[0],
+        size.__getitem__,
+    )
+
+
+def ordered_classes(quotes: Sequence[QuoteRecord]) -> tuple[list[int], list[list[int]]]:
+    """The quotes' order for linking (their indices by article, place, id) and their classes
+    (`_classes`, as positions in that order)."""
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].article, quotes[i].start, quotes[i].quote))
+    return order, _classes([quotes[i] for i in order])
+
+
+def grouped_statements(
+    quotes: Sequence[QuoteRecord],
+    order: Sequence[int],
+    classes: Sequence[Sequence[int]],
+    scored: list[tuple[float, int, int]],
+    linkable: Callable[[int, int], bool],
+    size: Callable[[int], int],
+) -> list[Statement]:
+    """link_statements's statements from its scored class pairs (`_candidates`, best first), given
+    whether two classes are linkable and a class's number of terms (`_Comparer`); only the classes
+    of scored pairs are asked about."""
     ordered = [quotes[i] for i in order]
-    classes = _classes(ordered)
-    first = [ordered[c[0]] for c in classes]  # what a class's quotes have in common
-    comparer = _Comparer(first)
     class_of = [0] * len(ordered)
     for c, members in enumerate(classes):
         for i in members:
@@ -705,12 +766,11 @@ def link_statements(quotes: Sequence[QuoteRecord]) -> list[Statement]:
 
     def close(i: int, j: int) -> bool:
         c, d = class_of[i], class_of[j]
-        return c == d or comparer.linkable(c, d)[0]
+        return c == d or linkable(c, d)
 
-    pairs = _member_pairs(classes, _candidates(classes, comparer))
-    size = [len(w.terms) for w in comparer.wordings]
+    pairs = _member_pairs(classes, scored)
     statements = []
-    for group in _groups(ordered, pairs, close, lambda i: size[class_of[i]]):
+    for group in _groups(ordered, pairs, close, lambda i: size(class_of[i])):
         group = sorted(group, key=lambda i: (ordered[i].age, i))
         members = [ordered[i] for i in group]
         person = _speaker(members)

@@ -1,56 +1,65 @@
 """Statement linking on a Dask distributed cluster: the bulk of a relink, or of a large ingest.
 
-The quotes are cut into the parts link_statements links apart (statements.statement_blocks:
-connected components of the pairs it may score, found through the blocking keys: shared index
-keys, copies, one named person), the parts packed into tasks of about TASK_QUOTES quotes, and each
-task linked on a worker: the statements are those of link_statements over all the quotes, as in
-this process. Finding the parts is a count of shared keys per class of quotes, in this process;
-the comparing (wordings, embeddings, the best-first grouping) is the workers'.
+Scoring the candidate pairs of quotes is nearly all of link_statements's work, and it cannot be
+cut into independent parts: a quote whose speaker is unsure (none, a pronoun, a group) may be one
+statement with any quote sharing its words, so at a few thousand articles most quotes are one
+connected part. The pairs are sharded instead: each worker gets every class of quotes, builds
+their wordings, embeddings and index, and scores the pairs (c, d) whose c is its shard
+(statements._candidates); this process sorts the scored pairs as link_statements does and groups
+them, comparing only the classes of scored pairs again. The statements are link_statements's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from saywho.statements import QuoteRecord, Statement, link_statements, statement_blocks
+from saywho.statements import (
+    QuoteRecord,
+    Statement,
+    _candidates,
+    _Comparer,
+    best_first,
+    grouped_statements,
+    link_statements,
+    ordered_classes,
+)
 
-TASK_QUOTES = 5000  # quotes per task: enough to amortise the trip, small enough to spread
 MIN_QUOTES = 2000  # fewer are linked in this process: a cluster's trip costs more
 
 
-def pack(blocks: Sequence[Sequence[int]], size: int = TASK_QUOTES) -> list[list[int]]:
-    """Blocks packed into tasks of about `size` quotes, largest first (a block is never cut)."""
-    tasks: list[list[int]] = []
-    current: list[int] = []
-    for block in sorted(blocks, key=len, reverse=True):
-        if current and len(current) + len(block) > size:
-            tasks.append(current)
-            current = []
-        current += block
-    if current:
-        tasks.append(current)
-    return tasks
-
-
-def link_task(quotes: list[QuoteRecord]) -> list[Statement]:
-    """A worker's task: link_statements over one task's quotes."""
-    return link_statements(quotes)
+def score_shard(
+    first: list[QuoteRecord], classes: list[list[int]], shard: int, shards: int
+) -> list[tuple[float, int, int]]:
+    """A worker's task: the scored pairs of one shard (`first`: a quote of each class)."""
+    return _candidates(classes, _Comparer(first), shard, shards)
 
 
 def link_statements_on(quotes: Sequence[QuoteRecord], scheduler: str) -> list[Statement]:
-    """link_statements(quotes), computed on the Dask cluster at `scheduler` (tcp://host:8786)."""
+    """link_statements(quotes), its pairs scored on the Dask cluster at `scheduler` (tcp://host:8786),
+    one shard a worker."""
     if len(quotes) < MIN_QUOTES:
         return link_statements(quotes)
     from distributed import Client
 
-    tasks = pack(statement_blocks(quotes))
+    order, classes = ordered_classes(quotes)
+    first = [quotes[order[c[0]]] for c in classes]
     with Client(scheduler, set_as_default=False) as client:
-        futures = [client.submit(link_task, [quotes[i] for i in task], pure=False) for task in tasks]
-        results = client.gather(futures)
-    statements = [
-        replace(s, members=[task[i] for i in s.members])
-        for task, linked in zip(tasks, results, strict=True)
-        for s in linked
-    ]
-    return sorted(statements, key=lambda s: min((q.article, q.start) for q in s.quotes))
+        workers = sorted(client.scheduler_info()["workers"])
+        shared = client.scatter([first, classes], broadcast=True)  # two objects, on every worker
+        futures = [
+            client.submit(score_shard, *shared, k, len(workers), workers=[w], pure=False)
+            for k, w in enumerate(workers)
+        ]
+        scored = best_first(classes, [s for part in client.gather(futures) for s in part])
+    # Grouping asks again about the classes of scored pairs alone: compare only those here.
+    involved = sorted({c for _, c, _ in scored} | {d for _, _, d in scored})
+    index = {c: k for k, c in enumerate(involved)}
+    comparer = _Comparer([first[c] for c in involved])
+    return grouped_statements(
+        quotes,
+        order,
+        classes,
+        scored,
+        lambda c, d: comparer.linkable(index[c], index[d])[0],
+        lambda c: len(comparer.wordings[index[c]].terms),
+    )

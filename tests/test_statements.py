@@ -458,3 +458,23 @@ def test_our_figures_agree_with_the_shared_scorer(variants_output, tmp_path: Pat
         k: v for k, v in ours.items() if k != "people_split"
     }
     assert len(theirs["people_split"]) == len(ours["people_split"])
+
+
+def test_the_comparers_quick_count_of_found_terms_is_the_agreements() -> None:
+    from saywho.statements import _Comparer, agreement
+
+    texts = [
+        "We see a window of opportunity for peace talks,",
+        "We are seeing a window of possibility for talks on peace,",
+        "They began the talks on the bridge at dawn",
+        "the talks started at dawn on the bridge, they said",
+        "Taxes will rise by three percent next year",
+        "A window",
+    ]
+    comparer = _Comparer([_quote(str(n), text) for n, text in enumerate(texts)])
+    counts = [
+        (comparer.found(c, d), agreement(comparer.wordings[c], comparer.wordings[d], comparer.weights).found)
+        for c, d in itertools.permutations(range(len(texts)), 2)
+    ]
+    assert all(quick == found for quick, found in counts)
+    assert {found for _, found in counts} >= {0, 1, 4, 5}  # synonyms ("began", "started") found too

@@ -672,30 +672,18 @@ def _key_pairs(
                 yield c, d
 
 
-def _member_pairs(
-    classes: list[list[int]], pairs: Iterable[tuple[float, int, int]]
-) -> Iterator[tuple[int, int]]:
-    """The quote pairs of scored class pairs, best first, made as they are needed."""
-    for _, c, d in pairs:
-        if c == d:
-            yield from combinations(classes[c], 2)
-        else:
-            for i in classes[c]:
-                for j in classes[d]:
-                    yield (i, j) if i < j else (j, i)
-
-
 def _groups(
     quotes: Sequence[QuoteRecord],
-    pairs: Iterable[tuple[int, int]],
+    classes: Sequence[Sequence[int]],
+    scored: Iterable[tuple[float, int, int]],
     close: Callable[[int, int], bool],
     size: Callable[[int], int],
 ) -> list[list[int]]:
-    """Union the pairs, best first, never putting two quotes of one article, or two people named
-    as the speaker, in one statement. Each group has a centre, its fullest wording (`size`), and
-    two groups join only where their centres are `close` too: excerpts of one long quote join it,
-    but a chain of paraphrases, each near the next ("ban Muslims" ... "build a wall" ... "deport
-    11 million"), does not become one statement."""
+    """Union the quote pairs of the scored class pairs (`_candidates`), best first, never putting
+    two quotes of one article, or two people named as the speaker, in one statement. Each group
+    has a centre, its fullest wording (`size`), and two groups join only where their centres are
+    `close` too: excerpts of one long quote join it, but a chain of paraphrases, each near the next
+    ("ban Muslims" ... "build a wall" ... "deport 11 million"), does not become one statement."""
     root = list(range(len(quotes)))
     centre = list(range(len(quotes)))
     members: dict[int, list[int]] = {}
@@ -713,21 +701,36 @@ def _groups(
             members[i], articles[i], named[i] = [i], {quotes[i].article}, {quotes[i].named_person} - {None}
         return members[i], articles[i], named[i]
 
-    for i, j in pairs:
+    def together(quotes_: Sequence[int]) -> bool:
+        root_ = find(quotes_[0])
+        return all(find(k) == root_ for k in quotes_)
+
+    def join(i: int, j: int) -> None:
         a, b = find(i), find(j)
         if a == b:
-            continue
+            return
         (_, articles_a, named_a), (_, articles_b, named_b) = group(a), group(b)
         if articles_a & articles_b or len(named_a | named_b) > 1:
-            continue
+            return
         if {centre[a], centre[b]} != {i, j} and not close(centre[a], centre[b]):
-            continue
+            return
         a, b = min(a, b), max(a, b)
         centre[a] = max(centre[a], centre[b], key=lambda k: (size(k), -k))
         root[b] = a
         members[a] += members.pop(b)
         articles[a] |= articles.pop(b)
         named[a] |= named.pop(b)
+
+    # A class pair's quote pairs, row by row (a class with itself: each pair once). Once all its
+    # quotes are in one group, the pairs left would each join a group with itself: k copies of a
+    # quote cost k steps, not k * k.
+    for _, c, d in scored:
+        both = classes[c] if c == d else [*classes[c], *classes[d]]
+        for n, i in enumerate(classes[c]):
+            if together(both):
+                break
+            for j in classes[c][n + 1 :] if c == d else classes[d]:
+                join(*((i, j) if i < j else (j, i)))
     return [sorted(m) for m in members.values() if len(m) > 1]
 
 
@@ -787,9 +790,8 @@ def grouped_statements(
         c, d = class_of[i], class_of[j]
         return c == d or linkable(c, d)
 
-    pairs = _member_pairs(classes, scored)
     statements = []
-    for group in _groups(ordered, pairs, close, lambda i: size(class_of[i])):
+    for group in _groups(ordered, classes, scored, close, lambda i: size(class_of[i])):
         group = sorted(group, key=lambda i: (ordered[i].age, i))
         members = [ordered[i] for i in group]
         person = _speaker(members)

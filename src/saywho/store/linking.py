@@ -747,50 +747,73 @@ def linked(conn: sqlite3.Connection, qid: int, quote: QuoteRecord, seen: Compari
         classes, vectors = seen.person_classes(conn, quote.person)
         if classes:
             near = {c for c, score in zip(classes, vectors @ mine, strict=True) if score >= PARAPHRASE_SAME}
-    candidates = {c for c, n in shared.items() if n >= 2} | copies | near
-    mine_key = (mine_class, quote.person, int(quote.group))
     size = len(text_wording(compared_text(quote)).terms)
+    # A pair link_statements scores: a copy, three keys shared, two when either quote has at most
+    # two terms, or (between named persons) close in meaning. Others are not read.
+    two = [c for c, n in shared.items() if n == 2 and c not in copies]
+    short = set(two) if size <= 2 else set(class_terms(conn, two, 2))
+    scored = copies | {c for c, n in shared.items() if n >= 3 or c in short}
+    mine_key = (mine_class, quote.person, int(quote.group))
+    found = {
+        key: other
+        for key, other in representatives(conn, qid, quote, scored | near).items()
+        if key[0] in scored or key[2] == 1
+    }
+    new = {key: other for key, other in found.items() if (mine_key, key) not in seen.accepted}
+    for key, ok in accepted(conn, quote, mine, new, scored).items():
+        seen.accepted[(mine_key, key)] = ok
     out = set()
-    for found, other in representatives(conn, qid, quote, candidates).items():
-        cls, _, relation = found
-        if (mine_key, found) not in seen.accepted:
-            seen.accepted[(mine_key, found)] = accepts(
-                conn,
-                quote,
-                mine,
-                other,
-                cls,
-                size,
-                shared.get(cls, 0),
-                cls in copies,
-                relation == 1 and cls in near,
-            )
-        if seen.accepted[(mine_key, found)]:
-            out |= class_members(conn, quote, found) - {qid}
+    for key in found:
+        if seen.accepted[(mine_key, key)]:
+            out |= class_members(conn, quote, key) - {qid}
     return out
 
 
-def accepts(
+def class_terms(conn: sqlite3.Connection, classes: Iterable[int], most: int) -> list[int]:
+    """The wording classes of `classes` with at most `most` terms."""
+    out = []
+    for chunk in chunks(sorted(set(classes))):
+        sql = f"SELECT id FROM wording_classes WHERE terms <= ? AND id IN ({','.join('?' * len(chunk))})"
+        out += [row[0] for row in conn.execute(sql, (most, *chunk))]
+    return out
+
+
+def accepted(
     conn: sqlite3.Connection,
     quote: QuoteRecord,
     vector: np.ndarray,
-    other: int,
-    cls: int,
-    size: int,
-    n: int,
-    copy: bool,
-    near: bool,
-) -> bool:
-    """Whether link_statements may link `quote` with the quote `other` of wording class `cls`
-    (found under `n` shared index keys, as a `copy`, or `near` in meaning)."""
-    blob, terms = conn.execute("SELECT vector, terms FROM wording_classes WHERE id = ?", (cls,)).fetchone()
-    found = copy or n >= 3 or (n == 2 and min(size, terms) <= 2)
-    if not (found or near):
-        return False  # not a pair link_statements scores: the quote is not read
-    record = derived.load_quote_records(conn, [other])[other]
-    if quote.person != record.person and quote.named_person is not None and record.named_person is not None:
-        return False
-    if not found and record.named_person is None:
-        return False  # close in meaning is a candidate between named persons only
-    vectors = np.stack([vector, np.frombuffer(blob, dtype=np.float32)])
-    return _Comparer([quote, record], vectors).linkable(0, 1)[0]
+    candidates: dict[ClassKey, int],
+    scored: set[int],
+) -> dict[ClassKey, bool]:
+    """Whether link_statements may link `quote` with each candidate (a class and a quote of it),
+    found through its keys, a copy (`scored`), or else close in meaning: statements' own
+    comparison, one comparer for them all (each wording read once)."""
+    records = derived.load_quote_records(conn, set(candidates.values()))
+    out, compared = {}, []
+    for key, other in candidates.items():
+        record = records[other]
+        if (
+            quote.person != record.person
+            and quote.named_person is not None
+            and record.named_person is not None
+        ):
+            out[key] = False
+        elif key[0] not in scored and record.named_person is None:
+            out[key] = False  # close in meaning is a candidate between named persons only
+        else:
+            compared.append(key)
+    if compared:
+        blobs = dict(class_vectors(conn, {key[0] for key in compared}))
+        vectors = np.stack([vector, *(np.frombuffer(blobs[key[0]], dtype=np.float32) for key in compared)])
+        comparer = _Comparer([quote, *(records[candidates[key]] for key in compared)], vectors)
+        for n, key in enumerate(compared, 1):
+            out[key] = comparer.linkable(0, n)[0]
+    return out
+
+
+def class_vectors(conn: sqlite3.Connection, classes: Iterable[int]) -> list[tuple[int, bytes]]:
+    out = []
+    for chunk in chunks(sorted(set(classes))):
+        sql = f"SELECT id, vector FROM wording_classes WHERE id IN ({','.join('?' * len(chunk))})"
+        out += conn.execute(sql, chunk).fetchall()
+    return out

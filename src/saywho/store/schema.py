@@ -26,7 +26,8 @@ T = TypeVar("T")
 
 
 def group_speaks(quote: str) -> str:
-    """Whether a group speaks `quote` (a row alias): linking.GROUP_OF, for the triggers."""
+    """Whether a group speaks the quote row `quote` (an alias): a group speaker, or a person of type
+    GROUP or NORP, as statement linking reads it (derived.QUOTE_SELECT)."""
     return (
         f"({quote}.speaker_kind = 'group' OR coalesce((SELECT type IN ('GROUP', 'NORP') FROM persons"
         f" WHERE id = {quote}.person_id), 0))"
@@ -214,7 +215,7 @@ CLASS_TABLES = (
     WHEN NOT EXISTS (SELECT 1 FROM quote_classes WHERE class = old.class) BEGIN
         DELETE FROM wording_classes WHERE id = old.class;
     END""",
-    # A quote's speaker as linking.GROUP_OF reads it, after its person or its person's type changes.
+    # A quote's speaker as statement linking reads it, after its person or its person's type changes.
     f"""CREATE TRIGGER quote_classes_speaker AFTER UPDATE OF person_id, speaker_kind ON quotes BEGIN
         UPDATE quote_classes SET person = coalesce(new.person_id, 0), grp = {group_speaks("new")}
         WHERE quote = new.id;

@@ -1,16 +1,18 @@
 """Statement linking of a bulk ingest: in this process and on a two-worker Dask LocalCluster.
 
-The quotes of ARTICLES articles, synthetic from PolNeAR dev's analyses (84 articles, analysed
-once): copy n of an article is its analysis under a new id, with every content word of its quotes
-and every speaker's name marked as the copy's (word -> word + "q" + n): each copy is a corpus of
-its own, as distinct as real articles, rather than syndicated copies of one (which would make a
-statement of every copy). The quotes are linked by link_statements in this process, then by
-store/cluster.py on a LocalCluster of two worker processes (one thread each); the statements must
-be equal. Wall time, and peak memory (PSS of this process and every child, sampled twice a
-second) of each.
+The quotes of ARTICLES synthetic articles built from PolNeAR train's gold quotes (`synthetic`):
+article n draws one of the 840 train articles at random and takes its quotes, each lightly
+reworded (synonyms swapped, a word dropped) and its speaker remapped to that speaker in edition
+n // 840, so that the distinct wordings and the speakers grow with the articles, the words stay
+real English (a word's postings grow with the corpus, as in a real one), and two articles of one
+edition drawing one source report its statements twice in slightly different words. The quotes
+are linked by link_statements in this process, then by store/cluster.py on a LocalCluster of two
+worker processes (one thread each); the statements must be equal (every field). Wall time, and
+peak memory (PSS, sampled twice a second) of the process tree, and for the cluster of this
+process and of its children (scheduler and workers) apart.
 
-Run: .venv/bin/python benchmarks/cluster_linking.py [--articles 100000] [--only here|cluster]
-Results: benchmarks/results/cluster_linking.json.
+Run: .venv/bin/python benchmarks/cluster_linking.py --articles N [--only here|cluster] (one
+process per size). Results: benchmarks/results/cluster_linking.json, the latest run of each size.
 """
 
 from __future__ import annotations

@@ -345,6 +345,36 @@ def test_groups_merge_only_within_one_story() -> None:
     assert sorted(sorted(r.article for r in g.records) for g in groups) == [["a", "b"], ["c"]]
 
 
+def test_the_places_of_a_story_count_as_its_people_do() -> None:
+    # A translated copy names one person of the story, and the story's places.
+    named = {
+        "a": [
+            ("Bill de Blasio", "PERSON"),
+            ("Hillary Clinton", "PERSON"),
+            ("Chelsea", "GPE"),
+            ("Minnesota", "GPE"),
+        ],
+        "b": [
+            ("Bill de Blasio", "PERSON"),
+            ("Hillary Clinton", "PERSON"),
+            ("Chelsea", "GPE"),
+            ("Minnesota", "GPE"),
+        ],
+        "c": [("Hillary Clinton", "PERSON")],
+        "d": [("Hillary Clinton", "PERSON")],
+        "e": [("Joe Biden", "PERSON")],
+        "f": [("Tim Kaine", "PERSON")],
+    }
+    records = [
+        SpeakerRecord(a, f"e{i}", n, t, (n,)) for a, ns in named.items() for i, (n, t) in enumerate(ns)
+    ]
+    described = {"a": "Police officials", "b": "Representatives of police", "c": "police officials"}
+    records += [SpeakerRecord(a, "g1", d, "GROUP", (d,)) for a, d in described.items()]
+    groups = [p for p in merge_speakers(records) if p.type == "GROUP"]
+    # a and b share de Blasio, Chelsea and Minnesota, each named by few articles; c only Clinton.
+    assert sorted(sorted(r.article for r in g.records) for g in groups) == [["a", "b"], ["c"]]
+
+
 @pytest.mark.skipif(not RETOLD.exists(), reason="../shared/fixtures/retold is not beside this checkout")
 def test_retold_fixture_splits_no_named_person() -> None:
     from saywho import analyse_documents

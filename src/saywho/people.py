@@ -37,7 +37,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -561,18 +561,23 @@ def group_key(description: str) -> frozenset[str]:
 
 
 def merge_groups(
-    records: list[SpeakerRecord], people: list[list[SpeakerRecord]]
+    records: list[SpeakerRecord],
+    people: list[list[SpeakerRecord]],
+    organisations: Sequence[list[SpeakerRecord]] = (),
 ) -> list[list[SpeakerRecord]]:
     """Group GROUP records: one collective told of by two articles of one story.
 
     Two articles' "protesters" are one group only when the articles tell one story: they name at
-    least STORY_SHARED persons in common (of `people`, the merged persons) that few articles name.
+    least STORY_SHARED persons, places or organisations in common (of `people` and
+    `organisations`, merged) that few articles name (a translated copy may keep one person of the
+    story, and its places: "Chelsea", "Minnesota"). Articles naming a person are the corpus that
+    "few" is measured against.
     Their descriptions must then agree word for word through data/group_words.tsv ("police
     officials" / "law enforcement officials"). Candidates come from an index on (description,
     rare person): never all pairs of groups.
     """
     persons_of: dict[str, set[int]] = defaultdict(set)
-    for number, group in enumerate(people):
+    for number, group in enumerate([*people, *organisations]):
         for r in group:
             persons_of[r.article].add(number)
     articles = len({r.article for group in people for r in group} | {r.article for r in records}) or 1
@@ -690,8 +695,9 @@ def merge_speakers(speakers: Iterable[SpeakerRecord]) -> list[Person]:
     for r in records:
         by_family[family_of(r.type)].append(r)
     people = merge_people(by_family["person"]) + [[r] for r in alone]
-    groups = people + merge_organisations(by_family["organisation"])
-    groups += merge_groups(by_family["group"], people)
+    organisations = merge_organisations(by_family["organisation"])
+    groups = people + organisations
+    groups += merge_groups(by_family["group"], people, organisations)
     persons = sorted(
         (person_from(g) for g in groups),
         key=lambda p: (_slug(p.name), p.records[0].article, p.records[0].entity),

@@ -342,7 +342,8 @@ def persons_of(conn: sqlite3.Connection, articles: Iterable[str]) -> dict[str, s
     out: dict[str, set[int]] = defaultdict(set)
     for chunk in chunks(sorted(set(articles))):
         sql = (
-            "SELECT article_id, person_id FROM linking_records WHERE family IN ('person', 'alone')"
+            "SELECT article_id, person_id FROM linking_records"
+            " WHERE family IN ('person', 'alone', 'organisation')"
             f" AND person_id IS NOT NULL AND article_id IN ({','.join('?' * len(chunk))})"
         )
         for article, pid in conn.execute(sql, chunk):

@@ -94,12 +94,12 @@ def colon_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
             continue
         if any(w in _TITLE_WORDS for w in words[1:]):
             continue
-        source = char_span(doc, m.start(1), m.start(1) + len(name))
-        cue = char_span(doc, m.end(1), m.end(1) + 1)
-        content = char_span(doc, m.end(1) + 1, m.end())
-        content = trim(content) if content is not None else None
-        if source is not None and cue is not None and content is not None:
-            out.append((cue, content, source))
+        found = _spans(
+            doc, (m.end(1), m.end(1) + 1), (m.end(1) + 1, m.end()), (m.start(1), m.start(1) + len(name))
+        )
+        content = trim(found[1]) if found is not None else None
+        if content is not None:
+            out.append((found[0], content, found[2]))
     return out
 
 
@@ -116,12 +116,10 @@ def signature_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
     dash is the cue, the name before any comma the speaker."""
     out = []
     for m in _SIGNED.finditer(doc.text):
-        dash = m.group().rindex("—" if "—" in m.group() else "–", 0, m.start(2) - m.start())
-        content = char_span(doc, m.start(1), m.end(1))
-        cue = char_span(doc, m.start() + dash, m.start() + dash + 1)
-        source = char_span(doc, m.start(2), m.end(2))
-        if content is not None and cue is not None and source is not None:
-            out.append((cue, content, source))
+        dash = m.start() + m.group().rindex("—" if "—" in m.group() else "–", 0, m.start(2) - m.start())
+        found = _spans(doc, (dash, dash + 1), m.span(1), m.span(2))
+        if found is not None:
+            out.append(found)
     return out
 
 
@@ -145,9 +143,16 @@ def inverted_lines(doc: Doc) -> list[tuple[Span, Span, Span]]:
         inner = by_end.get(m.start() + 1)
         if inner is None:
             continue
-        content = char_span(doc, *inner)
-        cue = char_span(doc, m.start(1), m.end(1))
-        source = char_span(doc, m.start(2), m.end(2))
-        if content is not None and cue is not None and source is not None:
-            out.append((cue, trim(content) or content, source))
+        found = _spans(doc, m.span(1), inner, m.span(2))
+        if found is not None:
+            out.append((found[0], trim(found[1]) or found[1], found[2]))
     return out
+
+
+def _spans(
+    doc: Doc, cue: tuple[int, int], content: tuple[int, int], source: tuple[int, int]
+) -> tuple[Span, Span, Span] | None:
+    """A rule's (cue, content, source) from their character bounds; None where one is not whole
+    tokens."""
+    spans = tuple(char_span(doc, *bounds) for bounds in (cue, content, source))
+    return None if any(span is None for span in spans) else spans

@@ -163,13 +163,14 @@ def _modifier(token: Token) -> bool:
     return token.dep_ == "compound" and token.head.pos_ == "NOUN"
 
 
-def _named_before(token: Token, first: int, ctx: _Context) -> list[str]:
-    """Entities named (outside quotes) from token `first` up to the pronoun, nearest first; for "he"
-    or "she", not names that only modify a noun ("they" may be the GOP of "GOP efforts")."""
+def _named_before(token: Token, first: int, ctx: _Context, upto: int | None = None) -> list[str]:
+    """Entities named (outside quotes) from token `first` up to the pronoun (or token `upto`),
+    nearest first; for "he" or "she", not names that only modify a noun ("they" may be the GOP of
+    "GOP efforts")."""
     person = token.lower_ in PERSON_PRONOUNS
     return [
         ctx.owner[i].id
-        for i in range(token.i - 1, first - 1, -1)
+        for i in range((token.i if upto is None else upto) - 1, first - 1, -1)
         if ctx.owner[i] is not None and not ctx.quoted[i] and not (person and _modifier(ctx.doc[i]))
     ]
 
@@ -184,10 +185,11 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[Entity | None, bool]:
     # Salient first: the latest subjects and speakers before it, in its paragraph or the one before;
     # then anyone named in its sentence or the one before (gender may choose them).
     ids = list(ctx.events.between(ctx.paragraph_start(pos), pos))
-    own = sentence_start(ctx.doc, sentence(ctx.doc, token.i))
-    previous = sentence_start(ctx.doc, max(sentence(ctx.doc, token.i) - 1, 0))
-    here = _named_before(token, max(own, first), ctx)
-    candidates = _latest_first(here + ids + _named_before(token, max(previous, first), ctx), ctx, pronoun)
+    k = sentence(ctx.doc, token.i)
+    own, previous = max(sentence_start(ctx.doc, k), first), max(sentence_start(ctx.doc, max(k - 1, 0)), first)
+    # Its own sentence's names before the salient ones, the sentence before's after them.
+    here, before = _named_before(token, own, ctx), _named_before(token, previous, ctx, upto=own)
+    candidates = _latest_first(here + ids + before, ctx, pronoun)
     if not candidates:  # else anyone named in the window, nearest first
         candidates = _latest_first(_named_before(token, first, ctx), ctx, pronoun)
     if not candidates:  # else the latest attributed speaker or subject anywhere before

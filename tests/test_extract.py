@@ -524,6 +524,23 @@ def test_reported_speech_before_its_attribution_keeps_every_word(text: str, cont
     assert quote["speaker"]["name"] == name
 
 
+def test_report_stops_at_a_dash_that_opens_another_report() -> None:
+    text = (
+        "Councillor Ann Holt called on the mayor to cut bus fares for students -- a plan the city "
+        "treasurer said would cost the council $4 million a year.\n"
+        "Holt said the fares -- which rose in May -- hurt families.\n"
+    )
+    result = run(text)
+    first = quote_with(result, "bus fares")
+    assert words(text, first) == ["to cut bus fares for students"]
+    assert first["speaker"]["name"] == "Ann Holt"
+    assert words(text, quote_with(result, "would cost")) == ["would cost the council $4 million a year"]
+    # A dash opening an aside with no report of its own stays inside the content.
+    assert words(text, quote_with(result, "hurt families")) == [
+        "the fares -- which rose in May -- hurt families"
+    ]
+
+
 def test_told_reporters_gives_the_addressee() -> None:
     text = "Finance Minister Pieter de Groot told reporters that the budget would be balanced by 2026.\n"
     [quote] = run(text)["quotes"]

@@ -30,6 +30,7 @@ MIN_QUOTE_TOKENS = 6  # a shorter quotation with no cue tagged near it is a scar
 MIN_WORDS = 3  # shorter unquoted runs are tagger noise more often than reported speech
 MAX_SOURCE_TOKENS = 16  # a subject phrase longer than this is more than a name and its description
 MAX_CUE_DISTANCE = 40  # tokens between a content and its cue, at most
+DASHES = frozenset({"--", "—", "–"})  # a dash may open an aside, or another report
 # Dependents of a cue verb that hold what was said.
 CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "attr", "oprd", "prep", "acomp"}
 SNAP_THRESHOLD = 0.4  # tokens the tagger gives at least this CONTENT probability pull a clause in
@@ -364,6 +365,22 @@ def _snap_to_clause(doc: Doc, content: Span, cue: Span, probs: numpy.ndarray, qu
     return max(candidates, key=lambda c: _clause_score(c, probs))
 
 
+def _before_dashed_report(doc: Doc, content: Span, cue: Span, cues: SpanIndex[Span], quotes) -> Span:
+    """A report stops at a dash that opens another ("to retaliate against Russia -- meddling the
+    congressman said is designed to ..."): what follows, up to the next dash, has a verb of saying
+    and its subject of its own. A dash inside quotation marks is the speaker's."""
+    dashes = [t.i for t in content if t.text in DASHES and not _overlaps_quote(doc[t.i : t.i + 1], quotes)]
+    if not dashes:
+        return content
+    for at, upto in zip(dashes, [*dashes[1:], content.end], strict=True):
+        for other in (cues.items[k] for k in cues.starting_in(at + 1, upto)):
+            subject = subject_of(other.root)
+            speech = other.root.lemma_ in SPEECH_LEMMAS and subject is not None and at < subject.i < upto
+            if other.start != cue.start and speech:
+                return trim(doc[content.start : at]) or content
+    return content
+
+
 def _with_subject(doc: Doc, content: Span, cue: Span) -> Span:
     """A reported clause keeps its whole subject where the tagger cut it or took it for the speaker
     ("Voters are tired of waiting, said Lund", "The talks collapsed, she said"): the cue has a
@@ -502,7 +519,9 @@ def _assemble(
             )
             out.append(a)
             continue
-        content = _snap_to_clause(doc, content, cue, probs, quotes)
+        content = _before_dashed_report(
+            doc, _snap_to_clause(doc, content, cue, probs, quotes), cue, cues, quotes
+        )
         if cue.start not in ruled and not _overlaps_quote(content, quotes):
             content = _with_subject(doc, content, cue)
         frag = (content.start_char, content.end_char)

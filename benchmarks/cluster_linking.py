@@ -140,19 +140,22 @@ def synthetic(count: int, train: list[list[QuoteRecord]]) -> list[QuoteRecord]:
     article at random (seed n) and takes its quotes: each lightly reworded (`perturbed`), its speaker
     remapped to the same person in edition n // EDITION (every EDITION articles a new population
     of speakers). Two articles of one edition drawing one source report its statements twice, in
-    slightly different words, as two outlets would."""
+    slightly different words, as two outlets would. An article's persons are its speakers (the
+    gold names no other persons)."""
     others = synonyms()
     quotes = []
     for n in range(count):
         rng = random.Random(n)
         edition = n // EDITION
-        for q in train[rng.randrange(len(train))]:
+        source = train[rng.randrange(len(train))]
+        named = frozenset(f"{q.person}/{edition}" for q in source if q.person is not None)
+        for q in source:
             text = perturbed(q.text, rng, others)
             quoted = tuple(QUOTED.findall(text)) if q.type == "direct" else ()
             quotes.append(QuoteRecord(
                 f"s{n:06d}", q.quote, None if q.person is None else f"{q.person}/{edition}", q.type,
                 text, q.start, q.start + len(text), quoted, q.pronoun, q.outlet, None, None, False,
-                q.published, n,
+                q.published, n, named,
             ))  # fmt: skip
     return quotes
 

@@ -52,17 +52,43 @@ def test_different_people_with_the_same_words_do_not_link() -> None:
 
 def test_unattributed_quote_links_only_when_nearly_identical() -> None:
     said = _quote("a", "We did not start this war, our conscience is clear. I am glad it started")
-    same = _quote("b", "We have not started this war, our conscience is pure. I am glad that it began.", None)
+    names = frozenset({"p1"})  # the unattributed quotes' articles name the speaker
+    words = "We have not started this war, our conscience is pure. I am glad that it began."
+    same = _quote("b", words, None, article_persons=names)
     assert _linked(said, same) == [{"a", "b"}]
-    loose = _quote("c", "The war was not started by us, he insists", None)
+    loose = _quote("c", "The war was not started by us, he insists", None, article_persons=names)
     assert _linked(said, loose) == []
+
+
+def test_an_unsure_speaker_links_only_with_a_person_its_article_names() -> None:
+    said = _quote("a", "We did not start this war, our conscience is clear. I am glad it started")
+    words = "We have not started this war, our conscience is pure. I am glad that it began."
+    elsewhere = _quote("b", words, None, article_persons=frozenset({"p2", "p3"}))
+    assert _linked(said, elsewhere) == []
+    misread = _quote("b", words, "p2", pronoun=True, article_persons=frozenset({"p2"}))
+    assert _linked(said, misread) == []
+    # Two unattributed reports link when their articles name a person in common ...
+    story = _quote("c", words, None, article_persons=frozenset({"p3", "p4"}))
+    assert _linked(elsewhere, story) == [{"b", "c"}]
+    # ... or through a report that names the speaker, near both.
+    near = _quote("d", words, None, article_persons=frozenset({"p1", "p5"}))
+    assert _linked(said, elsewhere, near) == [{"a", "d"}]
+    assert _linked(said, story, dataclasses.replace(elsewhere, article_persons=frozenset({"p1"}))) == [
+        {"a", "b"}
+    ]
+    assert _linked(dataclasses.replace(story, article_persons=frozenset()), elsewhere) == []
 
 
 def test_a_pronoun_attribution_yields_to_near_identical_words() -> None:
     # "he said" resolved to the wrong person must not keep a verbatim quote out of its statement.
     named = _quote("a", "All these Belarusian fighters are real heroes", person="tikhanovskaya")
+    both = frozenset({"prokopiev", "tikhanovskaya"})  # the article names them both
     misread = _quote(
-        "b", "All these Belarusian fighters are the real heroes", person="prokopiev", pronoun=True
+        "b",
+        "All these Belarusian fighters are the real heroes",
+        "prokopiev",
+        pronoun=True,
+        article_persons=both,
     )
     statements = link_statements([named, misread])
     assert len(statements) == 1 and statements[0].person == "tikhanovskaya"
@@ -283,6 +309,7 @@ def test_a_group_speaker_links_when_the_words_agree() -> None:
         person="g1",
         kind="indirect",
         group=True,
+        article_persons=frozenset({"trump", "obama"}),
     )
     b = _quote(
         "b",
@@ -291,6 +318,7 @@ def test_a_group_speaker_links_when_the_words_agree() -> None:
         person="g2",
         kind="indirect",
         group=True,
+        article_persons=frozenset({"trump", "obama"}),
     )
     assert _linked(a, b) == [{"a", "b"}]
 

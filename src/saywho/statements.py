@@ -140,7 +140,8 @@ class QuoteRecord:
     `text` is the wording. `pronoun`: the speaker was found through a pronoun ("he said"), the
     attribution most often wrong. `outlet`, `url`, `path` are the article's, for the JSON. `group`:
     the speaker is a group ("top black lawmakers"); `published` (ISO date) and `ingested` (the
-    article's place in the store) order the reports of a statement.
+    article's place in the store) order the reports of a statement. `article_persons`: the persons
+    its article names (ids as `person`), read only when the speaker is unsure (`may_pair`).
     """
 
     article: str
@@ -158,12 +159,20 @@ class QuoteRecord:
     group: bool = False
     published: str | None = None
     ingested: int = 0
+    article_persons: frozenset[Hashable] = frozenset()
 
     @property
     def named_person(self) -> Hashable | None:
         """The speaker when one person is named for it: not through a pronoun, not a group
         ("police officials", described differently by each outlet, is the least sure speaker)."""
         return None if self.pronoun or self.group else self.person
+
+    @property
+    def speakers(self) -> frozenset[Hashable]:
+        """Who may have said it: the named speaker alone; for an unsure speaker, the persons its
+        article names with its own (a pronoun's antecedent, a group): see `may_pair`."""
+        own = frozenset() if self.person is None else frozenset((self.person,))
+        return own if self.named_person is not None else self.article_persons | own
 
     @property
     def age(self) -> tuple[int, str, int]:
@@ -467,13 +476,19 @@ def index_keys(wording: _Wording) -> set[str]:
 
 def _classes(quotes: Sequence[QuoteRecord]) -> list[list[int]]:
     """The quotes grouped by what comparison sees of them: wording, speaker, how the speaker was
-    found, and type. Copies of one quote (syndicated news, a corpus read twice) are compared once,
-    so the work grows with the distinct wordings, not with the square of the copies."""
+    found, and type (`_class_key`). Copies of one quote (syndicated news, a corpus read twice)
+    are compared once, so the work grows with the distinct wordings, not with the square of the
+    copies."""
     classes: dict[tuple[Any, ...], list[int]] = {}
     for i, q in enumerate(quotes):
-        key = (compared_text(q), wording_of(q), q.person, q.pronoun, q.group, q.type)
-        classes.setdefault(key, []).append(i)
+        classes.setdefault(_class_key(q), []).append(i)
     return list(classes.values())
+
+
+def _class_key(q: QuoteRecord) -> tuple[Any, ...]:
+    """What comparison and `may_pair` see of a quote: an unsure speaker's article persons too."""
+    persons = q.article_persons if q.named_person is None else None
+    return (compared_text(q), wording_of(q), q.person, q.pronoun, q.group, q.type, persons)
 
 
 def _neighbours(first: Sequence[QuoteRecord], vectors: np.ndarray) -> Iterator[tuple[int, int]]:
@@ -588,7 +603,7 @@ def _candidates(
     classes: Sequence[Sequence[int]], comparer: _Comparer, shard: int = 0, shards: int = 1
 ) -> list[tuple[float, int, int]]:
     """Scored pairs of classes (see `_classes`; a class with itself for its copies) whose quotes may
-    be one statement: one person, or one side of uncertain attribution.
+    be one statement: one person, or an unsure speaker who may be the other's (`may_pair`).
 
     Only pairs sharing two or more index keys, or of one person and close in meaning, are scored,
     found through an inverted index that leaves out the keys too common to tell statements apart
@@ -629,7 +644,8 @@ def best_first(
 
 def key_pairs(first: Sequence[QuoteRecord], wordings: Sequence[_Wording]) -> set[tuple[int, int]]:
     """The pairs of classes (`first`: a quote of each, `wordings` theirs) found through shared
-    index keys, to be scored: two or more keys, none too common, in quotes that may be one."""
+    index keys, to be scored: two or more keys, none too common, in quotes that may be one
+    (`may_pair`)."""
     return set(_key_pairs(first, _keys(wordings), [len(w.terms) for w in wordings], range(len(first))))
 
 
@@ -645,31 +661,40 @@ def _key_pairs(
     """`key_pairs`, each pair (c < d) once, the keys (`_keys`) and term counts of the classes given;
     only the pairs whose c is in `probes`.
 
-    Each class counts the keys it shares with the later classes it may be one statement with (two
-    quotes of one named person, or any pair with a quote whose speaker is not named: two named
-    people are never linked), from the postings of its keys: memory holds the postings and one
-    class's counts, never a count for every pair (tens of millions at 2,000 synthetic articles)."""
-    anyone: dict[str, list[int]] = defaultdict(list)  # every class, by key
-    unnamed: dict[str, list[int]] = defaultdict(list)  # the classes whose speaker is not named
-    own: dict[tuple[str, Hashable], list[int]] = defaultdict(list)  # one named person's
+    Each class counts the keys it shares with the later classes it may be one statement with
+    (`may_pair`: a person in common among their `speakers`), from postings kept by key and
+    person: what a class reads grows with the quotes of the persons it may be said by, not with
+    the corpus (when an unsure speaker's quote read every quote sharing its words, the pairs grew
+    as the square of the corpus). Memory holds the postings and one class's counts, never a
+    count for every pair."""
+    postings: dict[tuple[str, Hashable], list[int]] = defaultdict(list)
     for c, q in enumerate(first):
-        for key in keys[c]:
-            anyone[key].append(c)
-            (unnamed[key] if q.named_person is None else own[(key, q.person)]).append(c)
+        for person in q.speakers:
+            for key in keys[c]:
+                postings[(key, person)].append(c)
     for c in probes:
-        q = first[c]
-        shared: Counter[int] = Counter()
-        postings = (
-            [anyone[k] for k in keys[c]]
-            if q.named_person is None
-            else [p for k in keys[c] for p in (unnamed.get(k, ()), own[(k, q.person)])]
-        )
-        for posting in postings:  # ascending: the later classes are a tail
-            shared.update(posting[bisect_right(posting, c) :])
-        # Every link but a two-word quote found word for word in another needs three terms in common.
-        for d, count in shared.items():
-            if count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2):
-                yield c, d
+        found: set[int] = set()
+        for person in first[c].speakers:
+            shared: Counter[int] = Counter()
+            for key in keys[c]:
+                posting = postings.get((key, person))
+                if posting:  # ascending: the later classes are a tail
+                    shared.update(posting[bisect_right(posting, c) :])
+            # Every link but a two-word quote found word for word in another needs three terms in
+            # common. A class found under two persons shares the same keys under each: once.
+            for d, count in shared.items():
+                if d not in found and (count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2)):
+                    found.add(d)
+                    yield c, d
+
+
+def may_pair(a: QuoteRecord, b: QuoteRecord) -> bool:
+    """Whether two quotes may be found as reports of one statement (link_statements scores only
+    such pairs): a person in common among their `speakers` (two named speakers: one person; an
+    unsure speaker: a person its article names, its pronoun's antecedent or its group), or copies
+    alike to comparison (one class, `_classes`). A report names its speaker, or names the persons
+    around an unattributed quote: the reports of one statement name its speaker."""
+    return not a.speakers.isdisjoint(b.speakers) or _class_key(a) == _class_key(b)
 
 
 def _groups(
@@ -876,16 +901,22 @@ def quote_records(
     """The quote records of one analysed article (an `Analysis` or its contract JSON dict).
 
     `persons` maps (article id, entity id) to a corpus-wide person (people.person_index); a speaker
-    with a name but no entity is looked up as "~NAME", as people.speaker_records keys it.
+    with a name but no entity is looked up as "~NAME", as people.speaker_records keys it. The
+    article's persons (`QuoteRecord.article_persons`) are those of its entities other than groups
+    (the store's: people, organisations, places) and of its named speakers.
     """
     data = analysis.to_dict() if hasattr(analysis, "to_dict") else analysis
     document = data["document"]
     article = article or document["id"]
     text = document.get("text") or ""
+    keys = [e["id"] for e in data.get("entities", []) if e.get("type") != "GROUP"]
+    for q in data.get("quotes", []):
+        keys.append(_speaker_key(q.get("speaker") or {}))
+    named = frozenset(persons[(article, k)] for k in keys if k is not None and (article, k) in persons)
     records = []
     for q in data.get("quotes", []):
         speaker = q.get("speaker") or {}
-        key = speaker.get("entity") or ("~" + speaker["name"] if speaker.get("name") else None)
+        key = _speaker_key(speaker)
         content = q["content"]
         mention = (speaker.get("mention") or {}).get("text") or ""
         quoted: tuple[str, ...] = ()
@@ -896,6 +927,12 @@ def quote_records(
                 article, q["id"], persons.get((article, key)) if key else None, q["type"], content["text"],
                 content["start"], content["end"], quoted, mention.lower() in PRONOUN_MENTIONS,
                 document.get("outlet"), document.get("url"), document.get("path"),
+                article_persons=named,
             )
         )  # fmt: skip
     return records
+
+
+def _speaker_key(speaker: Mapping[str, Any]) -> str | None:
+    """A quote's speaker as `persons` keys it: its entity, else "~NAME"."""
+    return speaker.get("entity") or ("~" + speaker["name"] if speaker.get("name") else None)

@@ -1,9 +1,9 @@
 """Statement linking on a Dask distributed cluster: the bulk of a relink, or of a large ingest.
 
-Scoring the candidate pairs of quotes is nearly all of link_statements's work, and it cannot be
-cut into independent parts: a quote whose speaker is unsure (none, a pronoun, a group) may be one
-statement with any quote sharing its words, so at a few thousand articles most quotes are one
-connected part. The pairs are sharded instead: each worker gets every class of quotes, builds
+Scoring the candidate pairs of quotes is nearly all of link_statements's work, and it is not cut
+by person: a quote whose speaker is unsure (none, a pronoun, a group) may be one statement with the
+quotes of any person its article names (statements.may_pair), so one person's quotes are no
+independent part. The pairs are sharded instead: each worker gets every class of quotes, builds
 their wordings, embeddings and index, and scores the pairs (c, d) whose c is its shard
 (statements._candidates); this process sorts the scored pairs as link_statements does and groups
 them, comparing only the classes of scored pairs again. The statements are link_statements's.

@@ -44,6 +44,7 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import numpy as np
 
@@ -60,6 +61,7 @@ from saywho.statements import (
     compared_text,
     index_keys,
     link_statements,
+    may_pair,
     text_wording,
 )
 from saywho.store import derived, units
@@ -315,7 +317,7 @@ def relink(conn: sqlite3.Connection, scheduler: str | None = None) -> None:
         previous_groups = {k: previous[k] for k in groups if k in previous}
         link_group_records(conn, groups, previous_groups, len(named), ledger=ledger)
         ledger.finish(conn)
-        quotes = derived.load_quote_records(conn)
+        quotes = load_quotes(conn)
         store_quotes(conn, quotes)
         old = {row[0] for row in conn.execute("SELECT id FROM statements")}
         derived.write_statements(conn, quotes, linked_statements(quotes, scheduler), old)
@@ -596,33 +598,59 @@ def relink_statements(
             (article, entity),
         )
         seeds |= {row[0] for row in rows}
+    # An unsure speaker's quote may be said by the persons its article names (statements.may_pair):
+    # where one of them moved, the article's unsure quotes are seeds too.
+    seeds |= unsure_quotes(conn, {article for article, _ in moved})
     old = {row[0] for row in conn.execute("SELECT statement_id FROM pending_statements")}
     # The quotes counted up to twice the seeds only: a small change costs no count of the store.
     stored = conn.execute("SELECT count(*) FROM (SELECT 1 FROM quotes LIMIT ?)", (2 * len(seeds) + 1,))
     if len(seeds) * 2 >= stored.fetchone()[0]:
         # Most of the store changed (a first, bulk ingest): all of it is linked, with no search
         # for what the change reaches, which would cost more.
-        quotes = derived.load_quote_records(conn)
+        quotes = load_quotes(conn)
         old |= {row[0] for row in conn.execute("SELECT id FROM statements")}
         derived.write_statements(conn, quotes, linked_statements(quotes, scheduler), old)
         return
-    quotes = derived.load_quote_records(conn, seeds)
+    quotes = load_quotes(conn, seeds)
     old |= statements_of(conn, quotes.values())
-    quotes.update(derived.load_quote_records(conn, members_of(conn, old)))
+    quotes.update(load_quotes(conn, members_of(conn, old)))
     todo = list(quotes)
     seen = Comparisons()
+    known = dict(quotes)  # every record read, for linked's check of speakers
     while todo:
         found = set()
         for qid in todo:
             seen.bound()
-            found |= linked(conn, qid, quotes[qid], seen) - set(quotes)
-        more = derived.load_quote_records(conn, found)
+            found |= {other for other in linked(conn, qid, quotes[qid], seen, known) if other not in quotes}
+        more = {qid: known[qid] for qid in found}
         statements = statements_of(conn, more.values()) - old
         old |= statements
-        more.update(derived.load_quote_records(conn, members_of(conn, statements) - set(quotes) - set(more)))
+        more.update(load_quotes(conn, members_of(conn, statements) - set(quotes) - set(more)))
         quotes.update(more)
         todo = list(more)
     derived.write_statements(conn, quotes, linked_statements(quotes, scheduler), old)
+
+
+def load_quotes(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> dict[int, QuoteRecord]:
+    """Stored quotes (all, or those of the row ids `ids`) as linking sees them
+    (derived.load_quote_records), an unsure speaker's with the persons its article names
+    (`persons_of`; statements.may_pair reads them)."""
+    records = derived.load_quote_records(conn, ids)
+    unsure = {q.article for q in records.values() if q.named_person is None}
+    named = {article: frozenset(persons) for article, persons in persons_of(conn, unsure).items()}
+    for qid, q in records.items():
+        if q.named_person is None and q.article in named:
+            records[qid] = replace(q, article_persons=named[q.article])
+    return records
+
+
+def unsure_quotes(conn: sqlite3.Connection, articles: Iterable[str]) -> set[int]:
+    """The quotes of `articles` whose speaker is unsure (QuoteRecord.named_person)."""
+    ids: set[int] = set()
+    for chunk in chunks(sorted(set(articles))):
+        sql = f"SELECT id FROM quotes WHERE article_id IN ({','.join('?' * len(chunk))})"
+        ids |= {row[0] for row in conn.execute(sql, chunk)}
+    return {qid for qid, q in derived.load_quote_records(conn, ids).items() if q.named_person is None}
 
 
 def statements_of(conn: sqlite3.Connection, quotes: Iterable[QuoteRecord]) -> set[int]:
@@ -720,13 +748,16 @@ def class_members(conn: sqlite3.Connection, quote: QuoteRecord, found: ClassKey)
     return out
 
 
-def linked(conn: sqlite3.Connection, qid: int, quote: QuoteRecord, seen: Comparisons) -> set[int]:
+def linked(
+    conn: sqlite3.Connection, qid: int, quote: QuoteRecord, seen: Comparisons, known: dict[int, QuoteRecord]
+) -> set[int]:
     """The quotes link_statements may link `quote` with: its candidates (shared index keys, a
     copy, or the same person's close embeddings) that statements' own comparison accepts. The
     candidates are wording classes (a quote's copies are one, alike to comparison) read from
     their keys' rows and each person's classes, then split by what comparison sees of their
     speakers (`ClassKey`); each pair is compared once a relinking (`seen`), with the stored
-    embeddings; the quotes of a class accepted are then read whole."""
+    embeddings; the quotes of a class accepted are then read whole (into `known`, the records
+    read so far), and those whose speakers may not be the quote's (statements.may_pair) left out."""
     mine_class, blob = conn.execute(
         "SELECT c.class, w.vector FROM quote_classes c JOIN wording_classes w ON w.id = c.class"
         " WHERE c.quote = ?",
@@ -767,7 +798,8 @@ def linked(conn: sqlite3.Connection, qid: int, quote: QuoteRecord, seen: Compari
     for key in found:
         if seen.accepted[(mine_key, key)]:
             out |= class_members(conn, quote, key) - {qid}
-    return out
+    known.update(load_quotes(conn, [other for other in out if other not in known]))
+    return {other for other in out if may_pair(quote, known[other])}
 
 
 def class_terms(conn: sqlite3.Connection, classes: Iterable[int], most: int) -> list[int]:

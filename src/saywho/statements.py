@@ -159,7 +159,8 @@ class QuoteRecord:
     group: bool = False
     published: str | None = None
     ingested: int = 0
-    article_persons: frozenset[Hashable] = frozenset()
+    # Out of the repr: a set's order moves with the hash seed, and digests of statements must not.
+    article_persons: frozenset[Hashable] = field(default=frozenset(), repr=False)
 
     @property
     def named_person(self) -> Hashable | None:
@@ -661,31 +662,48 @@ def _key_pairs(
     """`key_pairs`, each pair (c < d) once, the keys (`_keys`) and term counts of the classes given;
     only the pairs whose c is in `probes`.
 
-    Each class counts the keys it shares with the later classes it may be one statement with
-    (`may_pair`: a person in common among their `speakers`), from postings kept by key and
-    person: what a class reads grows with the quotes of the persons it may be said by, not with
-    the corpus (when an unsure speaker's quote read every quote sharing its words, the pairs grew
-    as the square of the corpus). Memory holds the postings and one class's counts, never a
-    count for every pair."""
-    postings: dict[tuple[str, Hashable], list[int]] = defaultdict(list)
+    Pairs are sought one person at a time, among the classes that person may have said (`may_pair`:
+    a person in common among their `speakers`): each class counts the keys it shares with the later
+    classes of the block, from the block's postings. What a class reads grows with the quotes of
+    the persons it may be said by, not with the corpus (when an unsure speaker's quote read every
+    quote sharing its words, the pairs grew as the square of the corpus); memory holds one block's
+    postings and one class's counts, never a count for every pair. Two unsure classes with
+    several persons in common are paired in the block of the first of them met."""
+    probed = set(probes)
+    blocks: dict[Hashable, list[int]] = defaultdict(list)  # person -> classes, ascending
     for c, q in enumerate(first):
         for person in q.speakers:
+            blocks[person].append(c)
+    rank = {person: n for n, person in enumerate(blocks)}
+    for person, members in blocks.items():
+        if len(members) < 2:
+            continue
+        postings: dict[str, list[int]] = defaultdict(list)
+        for c in members:
             for key in keys[c]:
-                postings[(key, person)].append(c)
-    for c in probes:
-        found: set[int] = set()
-        for person in first[c].speakers:
+                postings[key].append(c)
+        for c in members:
+            if c not in probed:
+                continue
             shared: Counter[int] = Counter()
             for key in keys[c]:
-                posting = postings.get((key, person))
-                if posting:  # ascending: the later classes are a tail
-                    shared.update(posting[bisect_right(posting, c) :])
+                posting = postings[key]  # ascending: the later classes are a tail
+                shared.update(posting[bisect_right(posting, c) :])
             # Every link but a two-word quote found word for word in another needs three terms in
-            # common. A class found under two persons shares the same keys under each: once.
+            # common.
             for d, count in shared.items():
-                if d not in found and (count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2)):
-                    found.add(d)
+                if (count >= 3 or (count == 2 and min(sizes[c], sizes[d]) <= 2)) and _first_block(
+                    first[c], first[d], rank, rank[person]
+                ):
                     yield c, d
+
+
+def _first_block(a: QuoteRecord, b: QuoteRecord, rank: Mapping[Hashable, int], block: int) -> bool:
+    """Whether `block` is the first (by `rank`) of the persons two classes have in common (two
+    named speakers, or a named and an unsure one, have one only)."""
+    if a.named_person is not None or b.named_person is not None:
+        return True
+    return all(rank[p] >= block for p in a.speakers & b.speakers)
 
 
 def may_pair(a: QuoteRecord, b: QuoteRecord) -> bool:

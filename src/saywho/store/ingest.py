@@ -28,7 +28,7 @@ from saywho.fetch import Fetcher, is_url, read_url
 from saywho.model import Analysis, Document
 from saywho.reading import STDIN, ReadError, read_inputs, text_warnings
 from saywho.store import derived
-from saywho.store.schema import transaction
+from saywho.store.schema import RELINK_KEY, set_meta, transaction
 from saywho.store.version import analyser_version
 from saywho.store.write import delete_articles, text_hash, write_analyses
 
@@ -284,6 +284,9 @@ def ingest(
         reporter.say(message)
     reporter.start(len(census.ids) + len(run.outdated_ids(census)))
 
+    # A first ingest links the whole store at the end: asked for at once, the incremental pass
+    # (which would find the rarity bound moved, roll back and relink anyway) is not run first.
+    first = conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
     documents = run.plan(surveyed.inputs, surveyed.published, surveyed.stdin, census, surveyed.fetched)
     batch: list[Analysis] = []
     last_commit = time.monotonic()
@@ -297,6 +300,9 @@ def ingest(
                 run.store(batch)
                 batch, last_commit = [], time.monotonic()
     run.store(batch)
+    if first and run.summary.changed:
+        with transaction(conn):
+            set_meta(conn, RELINK_KEY, "1")
     if run.summary.changed or derived.is_stale(conn):
         # The serial end of a run, growing with the store: say what the finished bar waits for.
         reporter.say("linking speakers and statements across the whole store")
